@@ -1,0 +1,9 @@
+"""App config for accounts: people, their roles and their API tokens."""
+
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "heyi.accounts"
+    label = "accounts"
+    verbose_name = "Accounts"

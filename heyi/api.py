@@ -1,0 +1,107 @@
+"""The JSON API under /api/v1/: one NinjaAPI, one router per app, one error shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from heyi.accounts.selectors import api_token_authenticate
+from heyi.core.errors import CoreErrorCode, DomainError
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer heyi_…` with a personal API token."""
+
+    openapi_description = "A personal API token created on the profile page."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(raw=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+def anonymous_auth(request: HttpRequest) -> Any:
+    """Lets public reads through; `request.user` is whoever the session says, or anonymous."""
+    if not hasattr(request, "user"):
+        request.user = AnonymousUser()
+    return request.user if request.user.is_authenticated else "anonymous"
+
+
+token_auth = TokenAuth()
+# Mutations need a token or a session (with CSRF); public reads also accept nobody.
+REQUIRED_AUTH = [token_auth, django_auth]
+OPTIONAL_AUTH = [token_auth, django_auth, anonymous_auth]
+
+api = NinjaAPI(
+    title="heyi API",
+    version="1",
+    description=(
+        "The open API of heyi. Errors are JSON objects `{\"code\": …, \"detail\": …}`. "
+        "Mutations accept an `Idempotency-Key` header: a retry with the same key returns the "
+        "first answer and changes nothing."
+    ),
+    urls_namespace="api",
+    auth=REQUIRED_AUTH,
+    docs_url="/docs",
+)
+
+
+def error_response(
+    request: HttpRequest, *, status: int, code: str, detail: str, **extra: Any
+) -> HttpResponse:
+    return api.create_response(request, {"code": code, "detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(request, status=exc.status, code=exc.code, detail=exc.message)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"loc": [str(p) for p in e.get("loc", [])], "msg": str(e.get("msg", ""))} for e in exc.errors
+    ]
+    detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors) or "Invalid input."
+    return error_response(request, status=422, code=CoreErrorCode.INVALID, detail=detail, errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(
+        request,
+        status=401,
+        code=CoreErrorCode.NOT_AUTHENTICATED,
+        detail="Sign in, or send a personal API token as a Bearer token.",
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, status=404, code=CoreErrorCode.NOT_FOUND, detail="Not found.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = CoreErrorCode.INVALID if exc.status_code < 500 else "server_error"
+    return error_response(request, status=exc.status_code, code=code, detail=str(exc))
+
+
+def _add_routers() -> None:
+    # Imported here so that the routers can use the auth lists defined above.
+    from heyi.accounts.api import router as accounts_router
+    from heyi.demands.api import router as demands_router
+    from heyi.designs.api import router as designs_router
+    from heyi.ventures.api import router as ventures_router
+
+    for router in (accounts_router, ventures_router, demands_router, designs_router):
+        api.add_router("/", router)
+
+
+_add_routers()

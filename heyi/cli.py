@@ -1,0 +1,102 @@
+"""The `heyi` command: run the demo, serve, run task workers, and pass through to Django."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heyi.settings")
+    import django
+
+    django.setup()
+
+
+def _ensure_var_dir() -> None:
+    from django.conf import settings
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Migrate, load the demo world (once), print the sign-ins and serve."""
+    # The demo's people sign in at once: confirming e-mail is switched off for the demo only.
+    os.environ.setdefault("ACCOUNT_EMAIL_VERIFICATION", "optional")
+    _setup_django()
+    _ensure_var_dir()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from heyi.demo.world import demo_world_load, demo_world_sign_ins
+
+    summary = demo_world_load(reset=args.reset)
+    print(summary)
+    print("\nDemo sign-ins (password for all: %s):" % demo_world_sign_ins()["password"])
+    for role, email in demo_world_sign_ins()["accounts"]:
+        print(f"  {role:<10} {email}")
+    if args.no_serve:
+        return 0
+    print(f"\nheyi is running on http://{args.bind}/  (Ctrl+C to stop)\n")
+    call_command("runserver", args.bind, use_reloader=False)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    _ensure_var_dir()
+    from django.core.management import call_command
+
+    if args.migrate:
+        call_command("migrate", interactive=False, verbosity=1)
+    call_command("runserver", args.bind, use_reloader=False)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("db_worker", *args.extra)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heyi.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["heyi manage", *args.extra])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="heyi", description="The heyi platform.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="set up SQLite under var/, load the demo world and serve")
+    demo.add_argument("--bind", default="127.0.0.1:8000")
+    demo.add_argument("--reset", action="store_true", help="delete the demo world and load it anew")
+    demo.add_argument("--no-serve", action="store_true", help="load the demo world and exit")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve the platform")
+    serve.add_argument("--bind", default="127.0.0.1:8000")
+    serve.add_argument("--migrate", action="store_true")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run a task worker (with TASKS_BACKEND=database)")
+    worker.add_argument("extra", nargs=argparse.REMAINDER)
+    worker.set_defaults(func=cmd_worker)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("extra", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

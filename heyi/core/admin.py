@@ -1,0 +1,29 @@
+"""Admin for the audit trail: operators read it, nobody edits it."""
+
+from django.contrib import admin
+
+from heyi.core.models import AuditEvent, IdempotencyRecord
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "type", "summary", "actor", "demand_uid"]
+    list_filter = ["type", "is_public"]
+    search_fields = ["summary", "type", "demand_uid"]
+    date_hierarchy = "occurred_at"
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "method", "path", "status_code"]
+    search_fields = ["key", "path"]
+    readonly_fields = ["key", "user", "method", "path", "request_hash", "status_code", "created_at"]

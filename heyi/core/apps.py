@@ -1,0 +1,9 @@
+"""App config for the shared core: base model, errors, audit trail."""
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "heyi.core"
+    label = "core"
+    verbose_name = "Core"

@@ -1,0 +1,5 @@
+"""API of the demands app."""
+
+from ninja import Router
+
+router = Router(tags=["demands"])

@@ -1,0 +1,5 @@
+"""Page URLs of the demands app."""
+
+app_name = "demands"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""API of the designs app."""
+
+from ninja import Router
+
+router = Router(tags=["designs"])

@@ -1,0 +1,5 @@
+"""Page URLs of the designs app."""
+
+app_name = "designs"
+
+urlpatterns: list = []

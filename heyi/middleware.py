@@ -1,0 +1,84 @@
+"""Idempotency-Key support for API mutations: a retried request replays the first answer."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from heyi.accounts.selectors import api_token_authenticate
+from heyi.core.models import IdempotencyRecord
+
+MUTATING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+IN_PROGRESS = 0
+
+
+class IdempotencyMiddleware:
+    """For /api/ mutations with an Idempotency-Key header, run the request at most once per key.
+
+    The key is claimed by inserting a row before the work starts, so two concurrent requests
+    with one key cannot both run: the second sees the claim and is told to retry.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key or request.method not in MUTATING_METHODS or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        if len(key) > 200:
+            return JsonResponse(
+                {"code": "invalid", "detail": "Idempotency-Key is longer than 200 characters."},
+                status=422,
+            )
+        user = self._user(request)
+        if user is None:
+            return self.get_response(request)
+        body_hash = hashlib.sha256(
+            request.method.encode() + request.path.encode() + request.body
+        ).hexdigest()
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    key=key, user=user, method=request.method, path=request.path,
+                    request_hash=body_hash, status_code=IN_PROGRESS, response_body=b"",
+                )
+        except IntegrityError:
+            previous = IdempotencyRecord.objects.get(user=user, key=key)
+            if previous.request_hash != body_hash:
+                return JsonResponse(
+                    {"code": "idempotency_key_reused",
+                     "detail": "This Idempotency-Key was used for a different request."},
+                    status=422,
+                )
+            if previous.status_code == IN_PROGRESS:
+                return JsonResponse(
+                    {"code": "idempotency_in_progress",
+                     "detail": "A request with this Idempotency-Key is still running; retry."},
+                    status=409,
+                )
+            replay = HttpResponse(
+                bytes(previous.response_body), status=previous.status_code,
+                content_type="application/json",
+            )
+            replay["Idempotent-Replayed"] = "true"
+            return replay
+        response = self.get_response(request)
+        if response.status_code >= 500:
+            record.delete()  # a server error is not an answer: the client may retry
+        else:
+            record.status_code = response.status_code
+            record.response_body = response.content
+            record.save(update_fields=["status_code", "response_body"])
+        return response
+
+    @staticmethod
+    def _user(request: HttpRequest):  # type: ignore[no-untyped-def]
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            return api_token_authenticate(raw=header[7:].strip())
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated else None

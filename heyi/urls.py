@@ -1,0 +1,27 @@
+"""Top-level URLs: pages per app, the API, the admin and allauth's account pages."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from heyi import views
+from heyi.api import api
+
+admin.site.site_header = "heyi operations"
+admin.site.site_title = "heyi admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("", include("heyi.accounts.urls")),
+    path("ventures/", include("heyi.ventures.urls")),
+    path("demands/", include("heyi.demands.urls")),
+    path("", include("heyi.designs.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

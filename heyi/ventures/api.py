@@ -1,0 +1,5 @@
+"""API of the ventures app."""
+
+from ninja import Router
+
+router = Router(tags=["ventures"])

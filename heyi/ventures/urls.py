@@ -1,0 +1,5 @@
+"""Page URLs of the ventures app."""
+
+app_name = "ventures"
+
+urlpatterns: list = []
