@@ -4,45 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, django_auth
 
-from heyi.accounts.selectors import api_token_authenticate
+from heyi.api_auth import REQUIRED_AUTH
 from heyi.core.errors import CoreErrorCode, DomainError
-
-
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer heyi_…` with a personal API token."""
-
-    openapi_description = "A personal API token created on the profile page."
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-def anonymous_auth(request: HttpRequest) -> Any:
-    """Lets public reads through; `request.user` is whoever the session says, or anonymous."""
-    if not hasattr(request, "user"):
-        request.user = AnonymousUser()
-    return request.user if request.user.is_authenticated else "anonymous"
-
-
-token_auth = TokenAuth()
-# Mutations need a token or a session (with CSRF); public reads also accept nobody.
-REQUIRED_AUTH = [token_auth, django_auth]
-OPTIONAL_AUTH = [token_auth, django_auth, anonymous_auth]
 
 api = NinjaAPI(
     title="heyi API",
     version="1",
     description=(
-        "The open API of heyi. Errors are JSON objects `{\"code\": …, \"detail\": …}`. "
+        'The open API of heyi. Errors are JSON objects `{"code": …, "detail": …}`. '
         "Mutations accept an `Idempotency-Key` header: a retry with the same key returns the "
         "first answer and changes nothing."
     ),
@@ -66,10 +39,13 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
-        {"loc": [str(p) for p in e.get("loc", [])], "msg": str(e.get("msg", ""))} for e in exc.errors
+        {"loc": [str(p) for p in e.get("loc", [])], "msg": str(e.get("msg", ""))}
+        for e in exc.errors
     ]
     detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors) or "Invalid input."
-    return error_response(request, status=422, code=CoreErrorCode.INVALID, detail=detail, errors=errors)
+    return error_response(
+        request, status=422, code=CoreErrorCode.INVALID, detail=detail, errors=errors
+    )
 
 
 @api.exception_handler(AuthenticationError)

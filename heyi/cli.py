@@ -34,8 +34,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     summary = demo_world_load(reset=args.reset)
     print(summary)
-    print("\nDemo sign-ins (password for all: %s):" % demo_world_sign_ins()["password"])
-    for role, email in demo_world_sign_ins()["accounts"]:
+    sign_ins = demo_world_sign_ins()
+    print(f"\nDemo sign-ins (password for all: {sign_ins['password']}):")
+    for role, email in sign_ins["accounts"]:
         print(f"  {role:<10} {email}")
     if args.no_serve:
         return 0

@@ -27,7 +27,11 @@ class IdempotencyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.headers.get("Idempotency-Key", "").strip()
-        if not key or request.method not in MUTATING_METHODS or not request.path.startswith("/api/"):
+        if (
+            not key
+            or request.method not in MUTATING_METHODS
+            or not request.path.startswith("/api/")
+        ):
             return self.get_response(request)
         if len(key) > 200:
             return JsonResponse(
@@ -43,25 +47,35 @@ class IdempotencyMiddleware:
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(
-                    key=key, user=user, method=request.method, path=request.path,
-                    request_hash=body_hash, status_code=IN_PROGRESS, response_body=b"",
+                    key=key,
+                    user=user,
+                    method=request.method,
+                    path=request.path,
+                    request_hash=body_hash,
+                    status_code=IN_PROGRESS,
+                    response_body=b"",
                 )
         except IntegrityError:
             previous = IdempotencyRecord.objects.get(user=user, key=key)
             if previous.request_hash != body_hash:
                 return JsonResponse(
-                    {"code": "idempotency_key_reused",
-                     "detail": "This Idempotency-Key was used for a different request."},
+                    {
+                        "code": "idempotency_key_reused",
+                        "detail": "This Idempotency-Key was used for a different request.",
+                    },
                     status=422,
                 )
             if previous.status_code == IN_PROGRESS:
                 return JsonResponse(
-                    {"code": "idempotency_in_progress",
-                     "detail": "A request with this Idempotency-Key is still running; retry."},
+                    {
+                        "code": "idempotency_in_progress",
+                        "detail": "A request with this Idempotency-Key is still running; retry.",
+                    },
                     status=409,
                 )
             replay = HttpResponse(
-                bytes(previous.response_body), status=previous.status_code,
+                bytes(previous.response_body),
+                status=previous.status_code,
                 content_type="application/json",
             )
             replay["Idempotent-Replayed"] = "true"

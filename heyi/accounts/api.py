@@ -29,8 +29,12 @@ router = Router(tags=["accounts"])
 
 def _me(user) -> MeOut:  # type: ignore[no-untyped-def]
     return MeOut(
-        uid=user.uid, email=user.email, display_name=user.display_name, city=user.city,
-        bio=user.bio, roles=user_role_list(user=user),
+        uid=user.uid,
+        email=user.email,
+        display_name=user.display_name,
+        city=user.city,
+        bio=user.bio,
+        roles=user_role_list(user=user),
     )
 
 
@@ -59,10 +63,18 @@ def me_token_list(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.post("/me/tokens", response={201: ApiTokenCreatedOut})
 def me_token_create(request: HttpRequest, payload: ApiTokenIn):  # type: ignore[no-untyped-def]
     token, secret = api_token_create(user=request.user, name=payload.name)  # type: ignore[arg-type]
-    return Status(201, ApiTokenCreatedOut(
-        uid=token.uid, name=token.name, prefix=token.prefix, created_at=token.created_at,
-        last_used_at=None, revoked_at=None, secret=secret,
-    ))
+    return Status(
+        201,
+        ApiTokenCreatedOut(
+            uid=token.uid,
+            name=token.name,
+            prefix=token.prefix,
+            created_at=token.created_at,
+            last_used_at=None,
+            revoked_at=None,
+            secret=secret,
+        ),
+    )
 
 
 @router.post("/me/tokens/{uid}/revoke", response=ApiTokenOut)

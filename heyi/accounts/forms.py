@@ -33,7 +33,9 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=80)
     city = forms.CharField(label=_("City"), max_length=80, required=False)
-    bio = forms.CharField(label=_("About"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    bio = forms.CharField(
+        label=_("About"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     roles = forms.MultipleChoiceField(
         label=_("Roles"), choices=ROLE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
     )

@@ -26,7 +26,9 @@ class HeyiUserManager(UserManager["User"]):
         return super()._create_user_object(username, email, password, **extra_fields)
 
     def create_user(self, username=None, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
-        return super().create_user(username or (email or "").lower(), email, password, **extra_fields)
+        return super().create_user(
+            username or (email or "").lower(), email, password, **extra_fields
+        )
 
     def create_superuser(self, username=None, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
         return super().create_superuser(

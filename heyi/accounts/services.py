@@ -40,14 +40,14 @@ def user_create(
     )
     wanted = {Role.USER, *(Role(r) for r in roles or [])}
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(wanted)])
-    audit_record(type="accounts.user.joined", summary=f"{user.name} joined", actor=user, subject=user)
+    audit_record(
+        type="accounts.user.joined", summary=f"{user.name} joined", actor=user, subject=user
+    )
     return user
 
 
 @transaction.atomic
-def user_profile_update(
-    *, user: User, display_name: str, city: str = "", bio: str = ""
-) -> User:
+def user_profile_update(*, user: User, display_name: str, city: str = "", bio: str = "") -> User:
     user.display_name = text_clean(value=display_name, field=_("Display name"), max_length=80)
     user.city = text_clean(value=city, field=_("City"), max_length=80, required=False)
     user.bio = text_clean(value=bio, field=_("About"), max_length=2000, required=False)
@@ -64,7 +64,9 @@ def user_roles_set(*, user: User, roles: list[str], by: User | None = None) -> l
             role = Role(raw)
         except ValueError as error:
             raise AccountsError(
-                AccountsErrorCode.ROLE_UNKNOWN, _("Unknown role: %(role)s") % {"role": raw}, status=422
+                AccountsErrorCode.ROLE_UNKNOWN,
+                _("Unknown role: %(role)s") % {"role": raw},
+                status=422,
             ) from error
         if role not in SELF_SERVICE_ROLES:
             raise AccountsError(
@@ -74,7 +76,9 @@ def user_roles_set(*, user: User, roles: list[str], by: User | None = None) -> l
             )
         wanted.add(role)
     wanted.add(Role.USER)
-    current = set(UserRole.objects.select_for_update().filter(user=user).values_list("role", flat=True))
+    current = set(
+        UserRole.objects.select_for_update().filter(user=user).values_list("role", flat=True)
+    )
     keep_operator = {Role.OPERATOR} if Role.OPERATOR in current else set()
     target = {str(r) for r in wanted | keep_operator}
     UserRole.objects.filter(user=user).exclude(role__in=target).delete()
@@ -101,8 +105,11 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     raw = "heyi_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=raw[:12], key_hash=token_hash(raw))
     audit_record(
-        type="accounts.api_token.created", summary=f"token {name} created", actor=user,
-        subject=token, is_public=False,
+        type="accounts.api_token.created",
+        summary=f"token {name} created",
+        actor=user,
+        subject=token,
+        is_public=False,
     )
     return token, raw
 
@@ -117,7 +124,10 @@ def api_token_revoke(*, user: User, token_uid: uuid.UUID) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(
-            type="accounts.api_token.revoked", summary=f"token {token.name} revoked", actor=user,
-            subject=token, is_public=False,
+            type="accounts.api_token.revoked",
+            summary=f"token {token.name} revoked",
+            actor=user,
+            subject=token,
+            is_public=False,
         )
     return token

@@ -37,7 +37,9 @@ def audit_record(
     )
 
 
-def trace_list(*, demand_uid: uuid.UUID, include_private: bool = False) -> models.QuerySet[AuditEvent]:
+def trace_list(
+    *, demand_uid: uuid.UUID, include_private: bool = False
+) -> models.QuerySet[AuditEvent]:
     """Everything that happened to one demand, oldest first."""
     events = AuditEvent.objects.filter(demand_uid=demand_uid).select_related("actor")
     if not include_private:

@@ -47,13 +47,18 @@ class Demand(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="demands"
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=DemandStatus.choices, default=DemandStatus.OPEN,
+        _("status"),
+        max_length=20,
+        choices=DemandStatus.choices,
+        default=DemandStatus.OPEN,
         db_index=True,
     )
     status_reason = models.TextField(_("reason for the status"), max_length=2000, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     selection_mode = models.CharField(
-        _("how the design is chosen"), max_length=10, choices=SelectionMode.choices,
+        _("how the design is chosen"),
+        max_length=10,
+        choices=SelectionMode.choices,
         default=SelectionMode.AUTHOR,
     )
     fan_count = models.PositiveIntegerField(default=0, db_index=True)
@@ -88,11 +93,15 @@ class Fan(models.Model):
     """A person follows a demand."""
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="fans")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fan_of")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fan_of"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["demand", "user"], name="demands_fan_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["demand", "user"], name="demands_fan_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ♥ {self.demand}"
@@ -102,7 +111,9 @@ class Support(models.Model):
     """A person says they want this too, optionally saying why."""
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

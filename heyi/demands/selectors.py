@@ -18,4 +18,6 @@ def demand_get(*, number: int) -> Demand:
 
 def demand_list(*, sort: str = "newest") -> QuerySet[Demand]:
     order = {"newest": "-created_at", "most_supported": "-support_count", "most_fans": "-fan_count"}
-    return Demand.objects.select_related("category", "author").order_by(order.get(sort, "-created_at"), "-id")
+    return Demand.objects.select_related("category", "author").order_by(
+        order.get(sort, "-created_at"), "-id"
+    )

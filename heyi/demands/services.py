@@ -17,8 +17,16 @@ from heyi.demands.models import Demand, DemandStatus, StatusChange
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     DemandStatus.OPEN: {DemandStatus.CO_DESIGN, DemandStatus.DECLINED},
     DemandStatus.CO_DESIGN: {DemandStatus.PRE_ORDER, DemandStatus.OPEN, DemandStatus.DECLINED},
-    DemandStatus.PRE_ORDER: {DemandStatus.CONTENTION, DemandStatus.CO_DESIGN, DemandStatus.DECLINED},
-    DemandStatus.CONTENTION: {DemandStatus.IN_PRODUCTION, DemandStatus.PRE_ORDER, DemandStatus.DECLINED},
+    DemandStatus.PRE_ORDER: {
+        DemandStatus.CONTENTION,
+        DemandStatus.CO_DESIGN,
+        DemandStatus.DECLINED,
+    },
+    DemandStatus.CONTENTION: {
+        DemandStatus.IN_PRODUCTION,
+        DemandStatus.PRE_ORDER,
+        DemandStatus.DECLINED,
+    },
     DemandStatus.IN_PRODUCTION: {DemandStatus.DELIVERED},
     DemandStatus.DELIVERED: {DemandStatus.CLOSED},
     DemandStatus.CLOSED: set(),
@@ -39,7 +47,8 @@ def demand_status_change(
     if to_status not in ALLOWED_TRANSITIONS.get(from_status, set()):
         raise DemandsError(
             DemandsErrorCode.TRANSITION_NOT_ALLOWED,
-            _("A demand cannot move from %(from)s to %(to)s.") % {"from": from_status, "to": to_status},
+            _("A demand cannot move from %(from)s to %(to)s.")
+            % {"from": from_status, "to": to_status},
         )
     reason = (reason or "").strip()
     if to_status == DemandStatus.DECLINED and not reason:
@@ -52,13 +61,19 @@ def demand_status_change(
     demand.status_changed_at = now
     demand.save(update_fields=["status", "status_reason", "status_changed_at", "updated_at"])
     StatusChange.objects.create(
-        demand=demand, from_status=from_status, to_status=to_status, reason=reason,
-        actor=actor if getattr(actor, "is_authenticated", False) else None, changed_at=now,
+        demand=demand,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        changed_at=now,
     )
     audit_record(
         type="demands.demand.status_changed",
         summary=f"#{demand.number} moved from {from_status} to {to_status}",
-        actor=actor, subject=demand, demand_uid=demand.uid,
+        actor=actor,
+        subject=demand,
+        demand_uid=demand.uid,
         data={"from": from_status, "to": to_status, "reason": reason},
     )
     return demand

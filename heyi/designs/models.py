@@ -24,12 +24,16 @@ class Claim(BaseModel):
     """A designer (a person, or a person acting for a venture) takes up a demand."""
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="claims")
-    claimant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims")
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims"
+    )
     venture = models.ForeignKey(
         Venture, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
     )
     note = models.TextField(_("note"), max_length=2000, blank=True)
-    status = models.CharField(max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.ACTIVE)
+    status = models.CharField(
+        max_length=20, choices=ClaimStatus.choices, default=ClaimStatus.ACTIVE
+    )
 
     class Meta:
         ordering = ["created_at"]
@@ -66,7 +70,9 @@ class Round(BaseModel):
     class Meta:
         ordering = ["demand", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["demand", "number"], name="designs_round_unique_number"),
+            models.UniqueConstraint(
+                fields=["demand", "number"], name="designs_round_unique_number"
+            ),
             models.UniqueConstraint(
                 fields=["demand"], condition=Q(status="open"), name="designs_round_one_open"
             ),
@@ -80,7 +86,9 @@ class Proposal(BaseModel):
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="proposals")
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="proposals")
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="proposals")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals"
+    )
     venture = models.ForeignKey(
         Venture, on_delete=models.PROTECT, null=True, blank=True, related_name="proposals"
     )
@@ -103,17 +111,25 @@ class ProposalVersion(BaseModel):
     number = models.PositiveSmallIntegerField()
     summary = models.TextField(_("description"), max_length=10000)
     base_price = models.DecimalField(
-        _("estimated base price"), max_digits=12, decimal_places=2,
+        _("estimated base price"),
+        max_digits=12,
+        decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     currency = models.CharField(max_length=3, default="CNY")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["proposal", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["proposal", "number"], name="designs_version_unique_number"),
-            models.CheckConstraint(condition=Q(base_price__gt=0), name="designs_version_price_positive"),
+            models.UniqueConstraint(
+                fields=["proposal", "number"], name="designs_version_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(base_price__gt=0), name="designs_version_price_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,16 +171,21 @@ class Option(models.Model):
     version = models.ForeignKey(ProposalVersion, on_delete=models.CASCADE, related_name="options")
     group = models.CharField(_("option group"), max_length=60)
     value = models.CharField(_("value"), max_length=80)
-    price_delta = models.DecimalField(_("price change"), max_digits=12, decimal_places=2, default=Decimal("0"))
+    price_delta = models.DecimalField(
+        _("price change"), max_digits=12, decimal_places=2, default=Decimal("0")
+    )
     is_default = models.BooleanField(default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["group", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "group", "value"], name="designs_option_unique_value"),
             models.UniqueConstraint(
-                fields=["version", "group"], condition=Q(is_default=True),
+                fields=["version", "group", "value"], name="designs_option_unique_value"
+            ),
+            models.UniqueConstraint(
+                fields=["version", "group"],
+                condition=Q(is_default=True),
                 name="designs_option_one_default_per_group",
             ),
         ]
@@ -178,7 +199,9 @@ class Vote(models.Model):
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="votes")
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="votes")
-    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="design_votes")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="design_votes"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

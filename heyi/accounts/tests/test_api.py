@@ -29,7 +29,10 @@ def test_roles_cannot_include_operator(api_as: Any, owner: Any) -> None:
     response = api_as(owner).put("me/roles", {"roles": ["investor", "operator"]})
     assert response.status_code == 403
     assert response.json()["code"] == "role_reserved"
-    assert sorted(UserRole.objects.filter(user=owner).values_list("role", flat=True)) == ["maker", "user"]
+    assert sorted(UserRole.objects.filter(user=owner).values_list("role", flat=True)) == [
+        "maker",
+        "user",
+    ]
 
 
 def test_roles_set(api_as: Any, owner: Any) -> None:
