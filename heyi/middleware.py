@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -41,8 +42,15 @@ class IdempotencyMiddleware:
         user = self._user(request)
         if user is None:
             return self.get_response(request)
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            return JsonResponse(
+                {"code": "too_large", "detail": "The request is too large to be made idempotent."},
+                status=413,
+            )
         body_hash = hashlib.sha256(
-            request.method.encode() + request.path.encode() + request.body
+            request.method.encode() + request.path.encode() + body
         ).hexdigest()
         try:
             with transaction.atomic():

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sites",
+    "ninja",
     "template_partials",
     "django_tasks",
     "django_tasks_db",

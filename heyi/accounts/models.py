@@ -21,10 +21,6 @@ class Role(models.TextChoices):
 class HeyiUserManager(UserManager["User"]):
     """Users sign in with their e-mail address; the username is derived and never shown."""
 
-    def _create_user_object(self, username, email, password, **extra_fields):  # type: ignore[no-untyped-def]
-        username = username or (email or "").lower()
-        return super()._create_user_object(username, email, password, **extra_fields)
-
     def create_user(self, username=None, email=None, password=None, **extra_fields):  # type: ignore[no-untyped-def,override]
         return super().create_user(
             username or (email or "").lower(), email, password, **extra_fields

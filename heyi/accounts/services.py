@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +30,13 @@ def user_create(
     city: str = "",
     roles: list[str] | None = None,
     is_staff: bool = False,
+    email_verified: bool = False,
 ) -> User:
-    """Create a person with the `user` role plus any others asked for."""
+    """Create a person with the `user` role plus any others asked for.
+
+    `email_verified` is for people whose address is already known to be theirs (the demo world,
+    operators created from the command line); everyone else confirms it through allauth.
+    """
     user = User.objects.create_user(
         email=email.strip().lower(),
         password=password,
@@ -40,6 +46,8 @@ def user_create(
     )
     wanted = {Role.USER, *(Role(r) for r in roles or [])}
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(wanted)])
+    if email_verified:
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     audit_record(
         type="accounts.user.joined", summary=f"{user.name} joined", actor=user, subject=user
     )

@@ -64,8 +64,12 @@ class Demand(BaseModel):
     fan_count = models.PositiveIntegerField(default=0, db_index=True)
     support_count = models.PositiveIntegerField(default=0, db_index=True)
     comment_count = models.PositiveIntegerField(default=0)
-    # Lower-cased title, description and tags: the SQLite search fallback reads this column.
+    # Lower-cased title, description and tags, kept by the services: the substring search for
+    # scripts whose words are not separated by spaces (Chinese) reads this column.
     search_text = models.TextField(blank=True, editable=False)
+    # The tag names joined by spaces, kept by the services, so that full-text search can weigh
+    # tags without joining the tag table (PostgreSQL GIN expression index, SQLite FTS5 triggers).
+    search_tags = models.CharField(max_length=500, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
