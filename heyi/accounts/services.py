@@ -31,11 +31,13 @@ def user_create(
     roles: list[str] | None = None,
     is_staff: bool = False,
     email_verified: bool = False,
+    password_hash: str | None = None,
 ) -> User:
     """Create a person with the `user` role plus any others asked for.
 
     `email_verified` is for people whose address is already known to be theirs (the demo world,
     operators created from the command line); everyone else confirms it through allauth.
+    `password_hash` sets an already hashed password (the demo world hashes its one password once).
     """
     user = User.objects.create_user(
         email=email.strip().lower(),
@@ -44,6 +46,9 @@ def user_create(
         city=city.strip(),
         is_staff=is_staff,
     )
+    if password_hash is not None:
+        user.password = password_hash
+        user.save(update_fields=["password"])
     wanted = {Role.USER, *(Role(r) for r in roles or [])}
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in sorted(wanted)])
     if email_verified:

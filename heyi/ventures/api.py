@@ -147,9 +147,7 @@ def member_list(request: HttpRequest, slug: str) -> Any:
 @router.post("/ventures/{slug}/leave", response=MembershipOut)
 def membership_leave(request: HttpRequest, slug: str) -> Any:
     """Leave the venture. The last member of an open venture must dissolve it first."""
-    return services.membership_leave(
-        venture=selectors.venture_get(slug=slug), actor=_user(request)
-    )
+    return services.membership_leave(venture=selectors.venture_get(slug=slug), actor=_user(request))
 
 
 @router.get("/ventures/{slug}/invitations", response=list[InvitationOut])

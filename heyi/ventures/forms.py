@@ -23,7 +23,22 @@ def _category_choices() -> list[tuple[str, str]]:
     return [(c.slug, str(c.name)) for c in category_list()]
 
 
-class VentureEditForm(forms.Form):
+class StyledForm(forms.Form):
+    """Gives each widget its Bootstrap class, so the templates stay plain."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class VentureEditForm(StyledForm):
     """What members may change about their venture."""
 
     mission = forms.CharField(
@@ -58,11 +73,11 @@ class VentureForm(VentureEditForm):
     field_order = ["name", "kind", "mission", "city", "categories", "capacity_per_day"]
 
 
-class VentureStatusForm(forms.Form):
+class VentureStatusForm(StyledForm):
     status = forms.ChoiceField(label=_("Status"), choices=VentureStatus.choices)
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(StyledForm):
     person = forms.CharField(
         label=_("E-mail address or user ID"),
         max_length=254,
@@ -86,7 +101,7 @@ class InvitationForm(forms.Form):
         return {"invitee_uid": None, "invitee_email": raw}
 
 
-class JoinRequestForm(forms.Form):
+class JoinRequestForm(StyledForm):
     message = forms.CharField(
         label=_("Message to the members"),
         max_length=MESSAGE_MAX_LENGTH,
@@ -95,7 +110,7 @@ class JoinRequestForm(forms.Form):
     )
 
 
-class VentureFilterForm(forms.Form):
+class VentureFilterForm(StyledForm):
     """The filters on the list page; every field is optional."""
 
     search = forms.CharField(label=_("Search"), max_length=100, required=False)

@@ -104,12 +104,14 @@ class Invitation(BaseModel):
     )
     message = models.TextField(_("message"), max_length=2000, blank=True)
     status = models.CharField(
-        max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
+        _("status"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
         constraints = [
             models.UniqueConstraint(
                 fields=["venture", "invitee"],
@@ -131,7 +133,7 @@ class JoinRequest(BaseModel):
     )
     message = models.TextField(_("message"), max_length=2000, blank=True)
     status = models.CharField(
-        max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
+        _("status"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.PENDING
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -140,6 +142,8 @@ class JoinRequest(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
         constraints = [
             models.UniqueConstraint(
                 fields=["venture", "user"],

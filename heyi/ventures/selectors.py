@@ -158,9 +158,7 @@ def join_request_list_for_user(
     requests = JoinRequest.objects.filter(user=user)
     if status:
         requests = requests.filter(status=status)
-    return requests.select_related("venture", "user", "decided_by").order_by(
-        "-created_at", "-id"
-    )
+    return requests.select_related("venture", "user", "decided_by").order_by("-created_at", "-id")
 
 
 def join_request_pending_for(*, venture: Venture, user: Any) -> JoinRequest | None:

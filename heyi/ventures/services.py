@@ -123,9 +123,7 @@ def venture_update(
             changes["mission"] = {"from": venture.mission, "to": mission}
             venture.mission = mission
     if city is not None:
-        city = text_clean(
-            value=city, field=_("City"), max_length=CITY_MAX_LENGTH, required=False
-        )
+        city = text_clean(value=city, field=_("City"), max_length=CITY_MAX_LENGTH, required=False)
         if city != venture.city:
             changes["city"] = {"from": venture.city, "to": city}
             venture.city = city

@@ -1,0 +1,437 @@
+"""Loads the demo world through the real services: a seeded story of people, ventures and demands.
+
+The story unfolds over the 120 days before the load: every service runs at its moment in that
+story (time-machine moves the clock), so traces, histories and "newest" sorting read naturally.
+The same seed gives the same world every time.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import textwrap
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import time_machine
+from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
+
+from heyi.accounts.models import Role, User
+from heyi.accounts.services import user_create
+from heyi.core.errors import DomainError
+from heyi.core.services import category_ensure
+from heyi.demands.models import Demand, DemandStatus, SelectionMode
+from heyi.demands.services import (
+    comment_post,
+    demand_decline,
+    demand_raise,
+    demand_status_change,
+    fan_add,
+    support_add,
+)
+from heyi.demo import data
+from heyi.designs import services as designs
+from heyi.designs.models import Proposal
+from heyi.ventures.models import Venture, VentureKind, VentureStatus
+from heyi.ventures.services import (
+    invitation_accept,
+    invitation_send,
+    join_request_approve,
+    join_request_send,
+    venture_create,
+    venture_status_change,
+)
+
+SEED = 2015
+CENT = Decimal("0.01")
+STORY_DAYS = 150
+# How many days before the load a demand in each status was raised: older ones went further.
+DAYS_BACK = {
+    DemandStatus.OPEN: (1, 18),
+    DemandStatus.CO_DESIGN: (22, 40),
+    DemandStatus.PRE_ORDER: (40, 55),
+    DemandStatus.CONTENTION: (50, 65),
+    DemandStatus.IN_PRODUCTION: (60, 80),
+    DemandStatus.DELIVERED: (75, 95),
+    DemandStatus.CLOSED: (90, 110),
+    DemandStatus.DECLINED: (25, 100),
+}
+RESIDENTS = 56
+STATUS_ORDER = [
+    DemandStatus.OPEN,
+    DemandStatus.CO_DESIGN,
+    DemandStatus.PRE_ORDER,
+    DemandStatus.CONTENTION,
+    DemandStatus.IN_PRODUCTION,
+    DemandStatus.DELIVERED,
+    DemandStatus.CLOSED,
+]
+CATEGORY_COLOURS = {
+    "fridges": (46, 134, 193),
+    "washing-machines": (93, 109, 126),
+    "air-conditioners": (72, 201, 176),
+    "water-heaters": (220, 118, 51),
+    "kitchen": (203, 67, 53),
+    "smart-home": (125, 60, 152),
+    "air-water": (39, 174, 96),
+    "dishwashers": (52, 73, 94),
+}
+
+
+def demo_email(key: str) -> str:
+    return f"{key}@{data.DEMO_DOMAIN}"
+
+
+def demo_world_sign_ins() -> dict[str, Any]:
+    return {
+        "password": data.DEMO_PASSWORD,
+        "accounts": [(person.key, demo_email(person.key)) for person in data.CAST],
+    }
+
+
+class Clock:
+    """The story's clock: moves forward by seeded steps and runs code at that moment.
+
+    It never passes `limit` (the load's own time): a step that would is shortened to a second.
+    """
+
+    def __init__(self, start: datetime, rng: random.Random, limit: datetime) -> None:
+        self.now = start
+        self.rng = rng
+        self.limit = limit
+
+    def step(self, minutes_low: int = 3, minutes_high: int = 240) -> datetime:
+        proposed = self.now + timedelta(minutes=self.rng.randint(minutes_low, minutes_high))
+        self.now = proposed if proposed < self.limit else self.now + timedelta(seconds=1)
+        return self.now
+
+    def at(self, moment: datetime | None = None) -> Any:
+        return time_machine.travel(moment or self.now, tick=False)
+
+
+@dataclass
+class World:
+    rng: random.Random
+    clock: Clock
+    cast: dict[str, User] = field(default_factory=dict)
+    residents: list[User] = field(default_factory=list)
+    ventures: list[Venture] = field(default_factory=list)
+    members: dict[int, list[User]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def people(self) -> list[User]:
+        return [*self.cast.values(), *self.residents]
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
+
+
+def picture(title: str, category: str, seed: int, caption: str = "") -> SimpleUploadedFile:
+    """Draws a simple illustrated card for a demand or a design, as a PNG."""
+    rng = random.Random(seed)
+    colour = CATEGORY_COLOURS.get(category, (90, 90, 90))
+    image = Image.new("RGB", (800, 500), colour)
+    draw = ImageDraw.Draw(image)
+    for _ in range(7):
+        x, y = rng.randint(-100, 750), rng.randint(-100, 450)
+        r = rng.randint(40, 220)
+        shade = tuple(min(255, c + rng.randint(20, 60)) for c in colour)
+        draw.ellipse((x, y, x + r, y + r), fill=shade)
+    draw.rounded_rectangle((40, 300, 760, 470), radius=18, fill=(255, 255, 255))
+    font = ImageFont.load_default(size=30)
+    small = ImageFont.load_default(size=22)
+    lines = textwrap.wrap(title, width=44)[:2]
+    for i, line in enumerate(lines):
+        draw.text((64, 318 + i * 38), line, fill=(30, 30, 30), font=font)
+    if caption:
+        draw.text((64, 432), caption, fill=(90, 90, 90), font=small)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False)
+    return SimpleUploadedFile(f"demo-{seed}.png", buffer.getvalue(), content_type="image/png")
+
+
+def _people(world: World, password_hash: str) -> None:
+    for person in data.CAST:
+        with world.clock.at(world.clock.step(1, 30)):
+            user = user_create(
+                email=demo_email(person.key), password=None, password_hash=password_hash,
+                display_name=person.name, city=person.city, roles=[r for r in person.roles if r != Role.OPERATOR],
+                is_staff=person.staff, email_verified=True,
+            )
+            if person.staff:
+                from heyi.accounts.models import UserRole
+
+                UserRole.objects.get_or_create(user=user, role=Role.OPERATOR)
+                user.is_superuser = True
+                user.save(update_fields=["is_superuser"])
+        world.cast[person.key] = user
+    names = [(g, f) for g in data.GIVEN_NAMES for f in data.FAMILY_NAMES]
+    world.rng.shuffle(names)
+    role_pool = [Role.USER] * 6 + [Role.MAKER] * 4 + [Role.SUPPLIER, Role.INVESTOR, Role.DEVELOPER]
+    for index, (given, family) in enumerate(names[:RESIDENTS]):
+        chinese = given in data.GIVEN_NAMES[:24]
+        name = f"{family} {given}" if chinese else f"{given} {family}"
+        roles = sorted({world.rng.choice(role_pool), world.rng.choice(role_pool)} - {Role.USER})
+        with world.clock.at(world.clock.step(5, 600)):
+            user = user_create(
+                email=f"{given.lower()}.{family.lower()}.{index}@{data.DEMO_DOMAIN}".replace("á", "a"),
+                password=None, password_hash=password_hash, display_name=name,
+                city=world.rng.choice(data.CITIES), roles=list(roles), email_verified=True,
+            )
+        world.residents.append(user)
+    world.count("people", len(world.people))
+
+
+def _makers(world: World) -> list[User]:
+    return [u for u in world.residents if u.roles.filter(role=Role.MAKER).exists()]
+
+
+def _ventures(world: World) -> None:
+    makers = _makers(world)
+    for index, seed in enumerate(data.VENTURES):
+        founder = world.cast[seed.founder] if seed.founder else makers[index % len(makers)]
+        with world.clock.at(world.clock.step(60, 900)):
+            venture = venture_create(
+                actor=founder, name=seed.name, kind=seed.kind, mission=seed.mission, city=seed.city,
+                categories=list(seed.categories), capacity_per_day=seed.capacity,
+            )
+        members = [founder]
+        candidates = [m for m in makers if m != founder]
+        for invitee in world.rng.sample(candidates, k=min(len(candidates), world.rng.randint(2, 4))):
+            with world.clock.at(world.clock.step()):
+                invitation = invitation_send(venture=venture, actor=founder, invitee=invitee,
+                                             message="Come and build this with us.")
+            with world.clock.at(world.clock.step()):
+                invitation_accept(invitation=invitation, actor=invitee)
+            members.append(invitee)
+        joiner = world.rng.choice([p for p in world.residents if p not in members])
+        with world.clock.at(world.clock.step()):
+            request = join_request_send(venture=venture, actor=joiner,
+                                        message="I have worked on this kind of product for years.")
+        if index % 3 != 0:  # some requests stay pending for the members to decide
+            with world.clock.at(world.clock.step()):
+                join_request_approve(join_request=request, actor=world.rng.choice(members))
+            members.append(joiner)
+        if seed.status != VentureStatus.INCUBATING:
+            path = {
+                VentureStatus.ACTIVE: [VentureStatus.ACTIVE],
+                VentureStatus.SPUN_OFF: [VentureStatus.ACTIVE, VentureStatus.SPUN_OFF],
+                VentureStatus.DISSOLVED: [VentureStatus.ACTIVE, VentureStatus.DISSOLVED],
+            }[VentureStatus(seed.status)]
+            for status in path:
+                with world.clock.at(world.clock.step(600, 3000)):
+                    venture_status_change(venture=venture, actor=founder, status=status)
+        world.ventures.append(venture)
+        world.members[venture.pk] = members
+    world.count("ventures", len(world.ventures))
+
+
+def _designers_for(world: World, category: str) -> list[tuple[User, Venture | None]]:
+    """Who claims a demand of this category: ventures that make or design it, and individuals."""
+    result: list[tuple[User, Venture | None]] = []
+    for venture in world.ventures:
+        if venture.status == VentureStatus.DISSOLVED:
+            continue
+        if venture.kind not in (VentureKind.MAKER, VentureKind.DESIGN):
+            continue
+        if category in {c.slug for c in venture.categories.all()}:
+            result.append((world.members[venture.pk][0], venture))
+    if world.cast["designer"] not in [u for u, _ in result]:
+        result.append((world.cast["designer"], None))
+    makers = _makers(world)
+    result.append((world.rng.choice(makers), None))
+    return result
+
+
+def _demand_life(world: World, seed: data.DemandSeed, index: int, authors: list[User]) -> None:
+    rng = world.rng
+    low, high = DAYS_BACK[DemandStatus(seed.status)]
+    raised_at = world.clock.limit - timedelta(days=rng.randint(low, high), minutes=rng.randint(0, 900))
+    world.clock = Clock(raised_at, rng, world.clock.limit)
+    author = world.cast[seed.author] if seed.author else authors[index % len(authors)]
+    pictures = []
+    if index % 2 == 0:
+        pictures.append(picture(seed.title, seed.category, SEED + index, "sketch by the author"))
+    with world.clock.at(world.clock.step(30, 600)):
+        demand = demand_raise(
+            author=author, title=seed.title, description=seed.description, category=seed.category,
+            tags=list(seed.tags), pictures=pictures, selection_mode=seed.selection_mode,
+        )
+    world.count("demands")
+    crowd = [p for p in world.people if p != author]
+    fans = rng.sample(crowd, k=rng.randint(3, 24))
+    for fan in fans:
+        with world.clock.at(world.clock.step(2, 60)):
+            fan_add(demand=demand, user=fan)
+    supporters = rng.sample(crowd, k=rng.randint(2, 30))
+    for supporter in supporters:
+        note = rng.choice(["", "", "We need this at home.", "For my parents.", "Count me in."])
+        with world.clock.at(world.clock.step(2, 60)):
+            support_add(demand=demand, user=supporter, note=note)
+    world.count("fans", len(fans))
+    world.count("supports", len(supporters))
+    for body in rng.sample(data.COMMENTS, k=rng.randint(1, 5)):
+        with world.clock.at(world.clock.step(5, 300)):
+            comment = comment_post(demand=demand, author=rng.choice(crowd), body=body)
+        world.count("comments")
+        if rng.random() < 0.4:
+            with world.clock.at(world.clock.step(5, 300)):
+                comment_post(demand=demand, author=author, body=rng.choice(data.REPLIES),
+                             parent_uid=comment.uid)
+            world.count("comments")
+
+    target = DemandStatus(seed.status)
+    if target == DemandStatus.DECLINED:
+        reached_co_design = index % 2 == 0
+        if reached_co_design:
+            _co_design(world, demand, seed, author, fans, select=False, rounds=1)
+        with world.clock.at(world.clock.step(60, 2000)):
+            decliner = author if index % 4 else world.cast["operator"]
+            demand_decline(demand=demand, actor=decliner, reason=seed.decline_reason)
+        return
+    if target == DemandStatus.OPEN:
+        return
+    selecting = STATUS_ORDER.index(target) >= STATUS_ORDER.index(DemandStatus.PRE_ORDER)
+    _co_design(world, demand, seed, author, fans, select=selecting, rounds=1 + index % 2)
+    for status in STATUS_ORDER[STATUS_ORDER.index(DemandStatus.PRE_ORDER) + 1 :]:
+        if STATUS_ORDER.index(status) > STATUS_ORDER.index(target):
+            break
+        with world.clock.at(world.clock.step(600, 3000)):
+            demand_status_change(demand=demand, to_status=status, actor=world.cast["operator"])
+
+
+def _options(template: data.ProposalTemplate) -> list[designs.OptionSpec]:
+    return [
+        designs.OptionSpec(group=g, value=v, price_delta=Decimal(d), is_default=default)
+        for g, v, d, default in template.options
+    ]
+
+
+def _modules(template: data.ProposalTemplate) -> list[designs.ModuleSpec]:
+    return [designs.ModuleSpec(name=n, description=d, quantity=q) for n, d, q in template.modules]
+
+
+def _co_design(
+    world: World, demand: Demand, seed: data.DemandSeed, author: User, fans: list[User],
+    *, select: bool, rounds: int,
+) -> None:
+    rng = world.rng
+    templates = data.PROPOSALS[seed.category]
+    designers = _designers_for(world, seed.category)
+    rng.shuffle(designers)
+    designers = designers[: rng.randint(2, min(4, len(designers)))]
+    for user, venture in designers:
+        with world.clock.at(world.clock.step(60, 1500)):
+            designs.claim_make(demand=demand, user=user, venture=venture,
+                               note="We have built something close to this before.")
+        world.count("claims")
+    demand.refresh_from_db()
+    proposals: list[Proposal] = []
+    for round_number in range(1, rounds + 1):
+        if round_number > 1:
+            with world.clock.at(world.clock.step(600, 2000)):
+                designs.round_open_next(demand=demand, user=author)
+        proposals = []
+        for position, (user, venture) in enumerate(designers):
+            template = templates[(position + round_number + demand.number) % len(templates)]
+            price = (Decimal(template.base_price) * Decimal("0.95") ** (round_number - 1)).quantize(CENT)
+            title = template.title if round_number == 1 else f"{template.title} (revised)"
+            pics = [picture(title, seed.category, demand.number * 100 + position * 10 + round_number,
+                            "design sketch")] if position == 0 else []
+            with world.clock.at(world.clock.step(120, 1200)):
+                proposal = designs.proposal_post(
+                    demand=demand, user=user, venture=venture, title=title,
+                    description=template.summary, base_price=price, modules=_modules(template),
+                    options=_options(template), pictures=pics,
+                )
+            proposals.append(proposal)
+            world.count("proposals")
+            if rng.random() < 0.5:
+                with world.clock.at(world.clock.step(120, 1500)):
+                    designs.version_post(
+                        proposal=proposal, user=user,
+                        description=template.summary + " Version 2 answers the fans' questions "
+                        "about noise and repair: standard screws, parts listed in the module list.",
+                        base_price=(price * Decimal("0.97")).quantize(CENT), modules=_modules(template),
+                        options=_options(template),
+                    )
+                world.count("versions")
+            for body in rng.sample(data.COMMENTS, k=rng.randint(0, 2)):
+                with world.clock.at(world.clock.step(10, 400)):
+                    designs.comment_post(proposal=proposal, user=rng.choice(fans + [author]), body=body)
+        voters = [author, *fans]
+        weights = [rng.random() + (0.6 if i == 0 else 0) for i in range(len(proposals))]
+        for voter in voters:
+            if rng.random() < 0.2:
+                continue
+            allowed = [
+                (p, w) for p, w in zip(proposals, weights, strict=True)
+                if p.author_id != voter.pk
+                and (p.venture_id is None or voter not in world.members.get(p.venture_id, []))
+            ]
+            if not allowed:
+                continue
+            choice = rng.choices([p for p, _ in allowed], weights=[w for _, w in allowed])[0]
+            with world.clock.at(world.clock.step(5, 120)):
+                designs.vote_cast(proposal=choice, user=voter)
+            world.count("votes")
+        if round_number < rounds:
+            current = demand.design_rounds.get(number=round_number)
+            with world.clock.at(world.clock.step(60, 600)):
+                designs.round_close(round=current, user=author)
+    if not select:
+        return
+    with world.clock.at(world.clock.step(300, 2000)):
+        if seed.selection_mode == SelectionMode.VOTE:
+            designs.selection_by_vote(demand=demand, user=author)
+        else:
+            favourite = max(proposals, key=lambda p: (Proposal.objects.get(pk=p.pk).vote_count, -p.pk))
+            designs.selection_make(demand=demand, user=author, proposal=favourite)
+    world.count("selections")
+
+
+def demo_world_is_loaded() -> bool:
+    return User.objects.filter(email=demo_email("operator")).exists()
+
+
+def demo_world_load(*, reset: bool = False) -> str:
+    """Load the demo world unless it is there; with `reset`, empty the database first."""
+    if reset:
+        call_command("flush", interactive=False, verbosity=0)
+    elif demo_world_is_loaded():
+        return "The demo world is already loaded (use --reset to load it anew)."
+    started = timezone.now()
+    rng = random.Random(SEED)
+    today = timezone.localtime(started).replace(hour=8, minute=0, second=0, microsecond=0)
+    limit = started - timedelta(minutes=10)
+    world = World(rng=rng, clock=Clock(today - timedelta(days=STORY_DAYS), rng, limit))
+    password_hash = make_password(data.DEMO_PASSWORD)
+    try:
+        with transaction.atomic():
+            for position, (slug, name) in enumerate(data.CATEGORIES):
+                category_ensure(slug=slug, name=name, position=position)
+            _people(world, password_hash)
+            _ventures(world)
+            authors = [p for p in world.residents if rng.random() < 0.6] or world.residents
+            for index, seed in enumerate(data.DEMANDS):
+                _demand_life(world, seed, index, authors)
+    except DomainError as error:
+        raise RuntimeError(f"the demo world broke a rule: {error.code}: {error.message}") from error
+    seconds = (timezone.now() - started).total_seconds()
+    c = world.counts
+    return (
+        f"Demo world loaded in {seconds:.1f} s: {c.get('people', 0)} people, "
+        f"{c.get('ventures', 0)} ventures, {c.get('demands', 0)} demands, {c.get('fans', 0)} fans, "
+        f"{c.get('supports', 0)} supports, {c.get('comments', 0)} comments, "
+        f"{c.get('claims', 0)} claims, {c.get('proposals', 0)} proposals "
+        f"({c.get('versions', 0)} later versions), {c.get('votes', 0)} votes, "
+        f"{c.get('selections', 0)} chosen designs."
+    )
