@@ -184,4 +184,7 @@ if not DEBUG:
 # Front-end libraries come from PyPI packages (XStatic) at install time, served as static files.
 import xstatic.pkg.bootstrap  # noqa: E402
 
-STATICFILES_DIRS = [("vendor/bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
+STATICFILES_DIRS = [
+    BASE_DIR / "heyi" / "static",
+    ("vendor/bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
+]

@@ -22,6 +22,7 @@ class DesignsErrorCode(StrEnum):
     ROUND_NOT_FOUND = "round_not_found"
     ROUND_NOT_OPEN = "round_not_open"
     NO_OPEN_ROUND = "no_open_round"
+    ROUND_ALREADY_OPEN = "round_already_open"
     NOT_DEMAND_AUTHOR = "not_demand_author"
     DEMAND_NOT_IN_CO_DESIGN = "demand_not_in_co_design"
     # Proposals and versions
@@ -45,6 +46,7 @@ class DesignsErrorCode(StrEnum):
     NOT_ALLOWED_TO_VOTE = "not_allowed_to_vote"
     OWN_PROPOSAL = "own_proposal"
     ALREADY_VOTED = "already_voted"
+    COMMENT_NOT_FOUND = "comment_not_found"
     COMMENT_PARENT_INVALID = "comment_parent_invalid"
     # Selection
     SELECTION_NOT_FOUND = "selection_not_found"

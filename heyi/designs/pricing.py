@@ -58,7 +58,9 @@ class PricingError(ValueError):
         self.params = params or {}
 
 
-def amount_clean(value: Any, *, allow_negative: bool = False, code: str = "price_invalid") -> Decimal:
+def amount_clean(
+    value: Any, *, allow_negative: bool = False, code: str = "price_invalid"
+) -> Decimal:
     """A money amount as a Decimal with two places, within 12 digits; positive unless allowed.
 
     Raises PricingError(code) for anything that is not a finite number, has more than two
@@ -67,15 +69,18 @@ def amount_clean(value: Any, *, allow_negative: bool = False, code: str = "price
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as error:
-        raise PricingError(code, f"{value!r} is not an amount of money.", {"value": value}) from error
+        raise PricingError(
+            code, f"{value!r} is not an amount of money.", {"value": value}
+        ) from error
     if not amount.is_finite():
         raise PricingError(code, f"{value!r} is not an amount of money.", {"value": value})
+    # The size check comes first: quantizing a huge number would overflow the decimal context.
+    if abs(amount) > MAX_AMOUNT:
+        raise PricingError(code, f"{amount} is too large.", {"value": str(amount)})
     if amount != amount.quantize(CENT):
         raise PricingError(
             code, f"{amount} has more than two decimal places.", {"value": str(amount)}
         )
-    if abs(amount) > MAX_AMOUNT:
-        raise PricingError(code, f"{amount} is too large.", {"value": str(amount)})
     if not allow_negative and amount <= 0:
         raise PricingError(code, f"{amount} must be more than zero.", {"value": str(amount)})
     return amount.quantize(CENT)

@@ -277,6 +277,13 @@ def vote_get_for_user(*, round: Round, user: Any) -> Vote | None:
 # Comments
 
 
+def comment_get(*, uid: uuid.UUID) -> ProposalComment:
+    try:
+        return ProposalComment.objects.select_related("author", "parent").get(uid=uid)
+    except ProposalComment.DoesNotExist as error:
+        raise NotFound(_("No such comment."), code=DesignsErrorCode.COMMENT_NOT_FOUND) from error
+
+
 def comment_list(*, proposal: Proposal) -> QuerySet[ProposalComment]:
     """A proposal's threads: top-level comments, oldest first, each with `replies.all()` loaded."""
     replies = ProposalComment.objects.select_related("author").order_by("created_at", "id")

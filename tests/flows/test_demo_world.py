@@ -1,0 +1,56 @@
+"""The demo world loads through the real services and holds what the README promises."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.contrib.auth import authenticate
+
+from heyi.accounts.models import User
+from heyi.core.models import AuditEvent
+from heyi.demands.models import Demand
+from heyi.demo import data
+from heyi.demo.world import demo_world_load, demo_world_sign_ins
+from heyi.designs.models import Proposal, Selection, Vote
+from heyi.ventures.models import Venture
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_world(settings: Any) -> None:
+    summary = demo_world_load()
+    assert summary.startswith("Demo world loaded in ")
+
+    assert User.objects.count() == len(data.CAST) + 56
+    assert Venture.objects.count() == len(data.VENTURES)
+    assert sorted(Venture.objects.values_list("kind", flat=True).distinct()) == [
+        "delivery", "design", "maker", "service", "supplier",
+    ]
+    statuses = Counter(Demand.objects.values_list("status", flat=True))
+    assert statuses == Counter(seed.status for seed in data.DEMANDS)
+    assert set(statuses) == {
+        "open", "co_design", "pre_order", "contention", "in_production", "delivered", "closed",
+        "declined",
+    }
+    assert sorted(Demand.objects.values_list("category__slug", flat=True).distinct()) == sorted(
+        slug for slug, _ in data.CATEGORIES
+    )
+    beyond_co_design = {"pre_order", "contention", "in_production", "delivered", "closed"}
+    assert Selection.objects.count() == sum(1 for s in data.DEMANDS if s.status in beyond_co_design)
+    for demand in Demand.objects.filter(status__in=beyond_co_design | {"co_design"}):
+        assert Proposal.objects.filter(demand=demand).count() >= 2, demand
+        assert Vote.objects.filter(round__demand=demand).exists(), demand
+    for demand in Demand.objects.filter(status="declined"):
+        assert demand.status_reason, demand
+
+    # Every demo account signs in with the published password.
+    sign_ins = demo_world_sign_ins()
+    for _key, email in sign_ins["accounts"]:
+        assert authenticate(username=email, password=sign_ins["password"]) is not None, email
+
+    # Loading again changes nothing.
+    events = AuditEvent.objects.count()
+    assert demo_world_load() == "The demo world is already loaded (use --reset to load it anew)."
+    assert AuditEvent.objects.count() == events
