@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,11 @@ TRACE_LABELS: dict[str, Promise] = {
     "demands.demand.support_withdrawn": _("Support withdrawn"),
     "demands.demand.status_changed": _("Status changed"),
     "demands.comment.posted": _("Comment"),
+    "designs.claim.made": _("Co-design: demand claimed"),
+    "designs.claim.withdrawn": _("Co-design: claim withdrawn"),
+    "designs.round.opened": _("Co-design: round opened"),
+    "designs.round.closed": _("Co-design: round closed"),
+    "designs.design.selected": _("Co-design: design chosen"),
 }
 
 # Longest prefix wins; the last part of each entry is the stage of the chain it belongs to.
@@ -39,7 +45,9 @@ TRACE_PREFIX_LABELS: dict[str, tuple[Promise, str]] = {
     "designs.proposal_version": (_("Co-design: new version"), "co_design"),
     "designs.vote": (_("Co-design: vote"), "co_design"),
     "designs.comment": (_("Co-design: comment"), "co_design"),
+    "designs.picture": (_("Co-design: picture"), "co_design"),
     "designs.selection": (_("Co-design: design chosen"), "co_design"),
+    "designs.design": (_("Co-design: design chosen"), "co_design"),
     "designs": (_("Co-design"), "co_design"),
     "preorders": (_("Pre-order"), "pre_order"),
     "contention": (_("Contention"), "contention"),
