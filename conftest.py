@@ -17,10 +17,15 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def make_user(email: str, *, name: str = "", roles: list[str] | None = None, staff: bool = False) -> User:
+def make_user(
+    email: str, *, name: str = "", roles: list[str] | None = None, staff: bool = False
+) -> User:
     return user_create(
-        email=email, password="correct horse battery", display_name=name or email.split("@")[0],
-        roles=roles, is_staff=staff,
+        email=email,
+        password="correct horse battery",
+        display_name=name or email.split("@")[0],
+        roles=roles,
+        is_staff=staff,
     )
 
 

@@ -15,7 +15,9 @@ OPENAPI_FILE = Path(__file__).resolve().parent.parent / "openapi.json"
 
 
 def test_committed_openapi_matches_the_code() -> None:
-    generated = json.loads(json.dumps(api.get_openapi_schema(path_prefix="/api/v1/"), sort_keys=True))
+    generated = json.loads(
+        json.dumps(api.get_openapi_schema(path_prefix="/api/v1/"), sort_keys=True)
+    )
     committed = json.loads(OPENAPI_FILE.read_text())
     assert generated == committed, (
         "openapi.json is out of date; regenerate it (see this test's docstring)"

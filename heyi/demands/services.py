@@ -506,7 +506,10 @@ def demand_status_change(
     )
     audit_record(
         type="demands.demand.status_changed",
-        summary=f"#{demand.number} moved from {from_status} to {to_status}",
+        summary=(
+            f"#{demand.number} moved from {DemandStatus(from_status).label} "
+            f"to {DemandStatus(to_status).label}"
+        ),
         actor=actor,
         subject=demand,
         demand_uid=demand.uid,

@@ -162,9 +162,14 @@ def _people(world: World, password_hash: str) -> None:
     for person in data.CAST:
         with world.clock.at(world.clock.step(1, 30)):
             user = user_create(
-                email=demo_email(person.key), password=None, password_hash=password_hash,
-                display_name=person.name, city=person.city, roles=[r for r in person.roles if r != Role.OPERATOR],
-                is_staff=person.staff, email_verified=True,
+                email=demo_email(person.key),
+                password=None,
+                password_hash=password_hash,
+                display_name=person.name,
+                city=person.city,
+                roles=[r for r in person.roles if r != Role.OPERATOR],
+                is_staff=person.staff,
+                email_verified=True,
             )
             if person.staff:
                 from heyi.accounts.models import UserRole
@@ -182,9 +187,15 @@ def _people(world: World, password_hash: str) -> None:
         roles = sorted({world.rng.choice(role_pool), world.rng.choice(role_pool)} - {Role.USER})
         with world.clock.at(world.clock.step(5, 600)):
             user = user_create(
-                email=f"{given.lower()}.{family.lower()}.{index}@{data.DEMO_DOMAIN}".replace("á", "a"),
-                password=None, password_hash=password_hash, display_name=name,
-                city=world.rng.choice(data.CITIES), roles=list(roles), email_verified=True,
+                email=f"{given.lower()}.{family.lower()}.{index}@{data.DEMO_DOMAIN}".replace(
+                    "á", "a"
+                ),
+                password=None,
+                password_hash=password_hash,
+                display_name=name,
+                city=world.rng.choice(data.CITIES),
+                roles=list(roles),
+                email_verified=True,
             )
         world.residents.append(user)
     world.count("people", len(world.people))
@@ -200,22 +211,36 @@ def _ventures(world: World) -> None:
         founder = world.cast[seed.founder] if seed.founder else makers[index % len(makers)]
         with world.clock.at(world.clock.step(60, 900)):
             venture = venture_create(
-                actor=founder, name=seed.name, kind=seed.kind, mission=seed.mission, city=seed.city,
-                categories=list(seed.categories), capacity_per_day=seed.capacity,
+                actor=founder,
+                name=seed.name,
+                kind=seed.kind,
+                mission=seed.mission,
+                city=seed.city,
+                categories=list(seed.categories),
+                capacity_per_day=seed.capacity,
             )
         members = [founder]
         candidates = [m for m in makers if m != founder]
-        for invitee in world.rng.sample(candidates, k=min(len(candidates), world.rng.randint(2, 4))):
+        for invitee in world.rng.sample(
+            candidates, k=min(len(candidates), world.rng.randint(2, 4))
+        ):
             with world.clock.at(world.clock.step()):
-                invitation = invitation_send(venture=venture, actor=founder, invitee=invitee,
-                                             message="Come and build this with us.")
+                invitation = invitation_send(
+                    venture=venture,
+                    actor=founder,
+                    invitee=invitee,
+                    message="Come and build this with us.",
+                )
             with world.clock.at(world.clock.step()):
                 invitation_accept(invitation=invitation, actor=invitee)
             members.append(invitee)
         joiner = world.rng.choice([p for p in world.residents if p not in members])
         with world.clock.at(world.clock.step()):
-            request = join_request_send(venture=venture, actor=joiner,
-                                        message="I have worked on this kind of product for years.")
+            request = join_request_send(
+                venture=venture,
+                actor=joiner,
+                message="I have worked on this kind of product for years.",
+            )
         if index % 3 != 0:  # some requests stay pending for the members to decide
             with world.clock.at(world.clock.step()):
                 join_request_approve(join_request=request, actor=world.rng.choice(members))
@@ -254,7 +279,9 @@ def _designers_for(world: World, category: str) -> list[tuple[User, Venture | No
 def _demand_life(world: World, seed: data.DemandSeed, index: int, authors: list[User]) -> None:
     rng = world.rng
     low, high = DAYS_BACK[DemandStatus(seed.status)]
-    raised_at = world.clock.limit - timedelta(days=rng.randint(low, high), minutes=rng.randint(0, 900))
+    raised_at = world.clock.limit - timedelta(
+        days=rng.randint(low, high), minutes=rng.randint(0, 900)
+    )
     world.clock = Clock(raised_at, rng, world.clock.limit)
     author = world.cast[seed.author] if seed.author else authors[index % len(authors)]
     pictures = []
@@ -262,8 +289,13 @@ def _demand_life(world: World, seed: data.DemandSeed, index: int, authors: list[
         pictures.append(picture(seed.title, seed.category, SEED + index, "sketch by the author"))
     with world.clock.at(world.clock.step(30, 600)):
         demand = demand_raise(
-            author=author, title=seed.title, description=seed.description, category=seed.category,
-            tags=list(seed.tags), pictures=pictures, selection_mode=seed.selection_mode,
+            author=author,
+            title=seed.title,
+            description=seed.description,
+            category=seed.category,
+            tags=list(seed.tags),
+            pictures=pictures,
+            selection_mode=seed.selection_mode,
         )
     world.count("demands")
     crowd = [p for p in world.people if p != author]
@@ -284,8 +316,12 @@ def _demand_life(world: World, seed: data.DemandSeed, index: int, authors: list[
         world.count("comments")
         if rng.random() < 0.4:
             with world.clock.at(world.clock.step(5, 300)):
-                comment_post(demand=demand, author=author, body=rng.choice(data.REPLIES),
-                             parent_uid=comment.uid)
+                comment_post(
+                    demand=demand,
+                    author=author,
+                    body=rng.choice(data.REPLIES),
+                    parent_uid=comment.uid,
+                )
             world.count("comments")
 
     target = DemandStatus(seed.status)
@@ -320,8 +356,14 @@ def _modules(template: data.ProposalTemplate) -> list[designs.ModuleSpec]:
 
 
 def _co_design(
-    world: World, demand: Demand, seed: data.DemandSeed, author: User, fans: list[User],
-    *, select: bool, rounds: int,
+    world: World,
+    demand: Demand,
+    seed: data.DemandSeed,
+    author: User,
+    fans: list[User],
+    *,
+    select: bool,
+    rounds: int,
 ) -> None:
     rng = world.rng
     templates = data.PROPOSALS[seed.category]
@@ -330,8 +372,12 @@ def _co_design(
     designers = designers[: rng.randint(2, min(4, len(designers)))]
     for user, venture in designers:
         with world.clock.at(world.clock.step(60, 1500)):
-            designs.claim_make(demand=demand, user=user, venture=venture,
-                               note="We have built something close to this before.")
+            designs.claim_make(
+                demand=demand,
+                user=user,
+                venture=venture,
+                note="We have built something close to this before.",
+            )
         world.count("claims")
     demand.refresh_from_db()
     proposals: list[Proposal] = []
@@ -342,38 +388,61 @@ def _co_design(
         proposals = []
         for position, (user, venture) in enumerate(designers):
             template = templates[(position + round_number + demand.number) % len(templates)]
-            price = (Decimal(template.base_price) * Decimal("0.95") ** (round_number - 1)).quantize(CENT)
+            price = (Decimal(template.base_price) * Decimal("0.95") ** (round_number - 1)).quantize(
+                CENT
+            )
             title = template.title if round_number == 1 else f"{template.title} (revised)"
-            pics = [picture(title, seed.category, demand.number * 100 + position * 10 + round_number,
-                            "design sketch")] if position == 0 else []
+            pics = (
+                [
+                    picture(
+                        title,
+                        seed.category,
+                        demand.number * 100 + position * 10 + round_number,
+                        "design sketch",
+                    )
+                ]
+                if position == 0
+                else []
+            )
             with world.clock.at(world.clock.step(120, 1200)):
                 proposal = designs.proposal_post(
-                    demand=demand, user=user, venture=venture, title=title,
-                    description=template.summary, base_price=price, modules=_modules(template),
-                    options=_options(template), pictures=pics,
+                    demand=demand,
+                    user=user,
+                    venture=venture,
+                    title=title,
+                    description=template.summary,
+                    base_price=price,
+                    modules=_modules(template),
+                    options=_options(template),
+                    pictures=pics,
                 )
             proposals.append(proposal)
             world.count("proposals")
             if rng.random() < 0.5:
                 with world.clock.at(world.clock.step(120, 1500)):
                     designs.version_post(
-                        proposal=proposal, user=user,
+                        proposal=proposal,
+                        user=user,
                         description=template.summary + " Version 2 answers the fans' questions "
                         "about noise and repair: standard screws, parts listed in the module list.",
-                        base_price=(price * Decimal("0.97")).quantize(CENT), modules=_modules(template),
+                        base_price=(price * Decimal("0.97")).quantize(CENT),
+                        modules=_modules(template),
                         options=_options(template),
                     )
                 world.count("versions")
             for body in rng.sample(data.COMMENTS, k=rng.randint(0, 2)):
                 with world.clock.at(world.clock.step(10, 400)):
-                    designs.comment_post(proposal=proposal, user=rng.choice(fans + [author]), body=body)
+                    designs.comment_post(
+                        proposal=proposal, user=rng.choice(fans + [author]), body=body
+                    )
         voters = [author, *fans]
         weights = [rng.random() + (0.6 if i == 0 else 0) for i in range(len(proposals))]
         for voter in voters:
             if rng.random() < 0.2:
                 continue
             allowed = [
-                (p, w) for p, w in zip(proposals, weights, strict=True)
+                (p, w)
+                for p, w in zip(proposals, weights, strict=True)
                 if p.author_id != voter.pk
                 and (p.venture_id is None or voter not in world.members.get(p.venture_id, []))
             ]
@@ -393,7 +462,9 @@ def _co_design(
         if seed.selection_mode == SelectionMode.VOTE:
             designs.selection_by_vote(demand=demand, user=author)
         else:
-            favourite = max(proposals, key=lambda p: (Proposal.objects.get(pk=p.pk).vote_count, -p.pk))
+            favourite = max(
+                proposals, key=lambda p: (Proposal.objects.get(pk=p.pk).vote_count, -p.pk)
+            )
             designs.selection_make(demand=demand, user=author, proposal=favourite)
     world.count("selections")
 

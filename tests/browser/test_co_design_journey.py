@@ -34,8 +34,11 @@ def sign_in(page: Any, email: str) -> None:
 def test_sign_up_raise_propose_vote_select(page: Any, screenshots_dir: str) -> None:
     category_ensure(slug="washing-machines", name="Washing machines and dryers")
     user_create(
-        email="anna@example.com", password=PASSWORD, display_name="Anna Berg",
-        roles=["maker"], email_verified=True,
+        email="anna@example.com",
+        password=PASSWORD,
+        display_name="Anna Berg",
+        roles=["maker"],
+        email_verified=True,
     )
 
     # 1. Li Na signs up and confirms her e-mail address through the link she receives.
@@ -64,6 +67,7 @@ def test_sign_up_raise_propose_vote_select(page: Any, screenshots_dir: str) -> N
     )
     page.get_by_label("Category").select_option("washing-machines")
     page.get_by_label("Tags").fill("quiet, night")
+    page.get_by_label("The vote picks the design").check()
     shot(page, screenshots_dir, "02-raise")
     page.locator("main form").get_by_role("button", name=re.compile("Raise")).click()
     page.get_by_role("heading", name="Quiet wash cycle for night-time electricity").wait_for()
@@ -81,8 +85,8 @@ def test_sign_up_raise_propose_vote_select(page: Any, screenshots_dir: str) -> N
     page.get_by_label("Title").fill("Direct-drive drum with a slow-spin night mode")
     page.get_by_label("Description").fill("A brushless direct-drive motor, spin capped at 800 rpm.")
     page.get_by_label(re.compile("base price", re.I)).fill("2999.00")
-    page.get_by_label(re.compile("^Modules", re.I)).fill("Direct-drive motor | 1 | brushless")
-    page.get_by_label(re.compile("^Options", re.I)).fill(
+    page.get_by_label("Module list").fill("Direct-drive motor | 1 | brushless")
+    page.get_by_label("Options", exact=True).fill(
         "Capacity | 8 kg | 0 | default\nCapacity | 10 kg | +400"
     )
     page.locator("main form").get_by_role("button", name=re.compile("Post")).click()
@@ -99,7 +103,7 @@ def test_sign_up_raise_propose_vote_select(page: Any, screenshots_dir: str) -> N
     page.get_by_role("button", name="Vote").first.click()
     page.get_by_text("1 vote").first.wait_for()
     assert Vote.objects.count() == 1
-    page.get_by_role("button", name=re.compile("Choose this design")).first.click()
+    page.get_by_role("button", name=re.compile("Close the vote")).first.click()
     page.get_by_text(re.compile("Pre-order")).first.wait_for()
     shot(page, screenshots_dir, "05-selected")
     assert Selection.objects.get().proposal.title == "Direct-drive drum with a slow-spin night mode"
@@ -112,6 +116,13 @@ def test_sign_up_raise_propose_vote_select(page: Any, screenshots_dir: str) -> N
     shot(page, screenshots_dir, "06-trace")
     positions = [
         trace.index(step)
-        for step in ("Demand raised", "Anna Berg claimed", "Vote", "pre_order")
+        for step in (
+            "Li Na raised #",
+            "Anna Berg claimed #",
+            "Anna Berg posted",
+            "Li Na voted for",
+            "chosen for #",
+            "from Co-design to Pre-order",
+        )
     ]
     assert positions == sorted(positions)

@@ -26,12 +26,22 @@ def test_demo_world(settings: Any) -> None:
     assert User.objects.count() == len(data.CAST) + 56
     assert Venture.objects.count() == len(data.VENTURES)
     assert sorted(Venture.objects.values_list("kind", flat=True).distinct()) == [
-        "delivery", "design", "maker", "service", "supplier",
+        "delivery",
+        "design",
+        "maker",
+        "service",
+        "supplier",
     ]
     statuses = Counter(Demand.objects.values_list("status", flat=True))
     assert statuses == Counter(seed.status for seed in data.DEMANDS)
     assert set(statuses) == {
-        "open", "co_design", "pre_order", "contention", "in_production", "delivered", "closed",
+        "open",
+        "co_design",
+        "pre_order",
+        "contention",
+        "in_production",
+        "delivered",
+        "closed",
         "declined",
     }
     assert sorted(Demand.objects.values_list("category__slug", flat=True).distinct()) == sorted(

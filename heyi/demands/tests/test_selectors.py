@@ -347,7 +347,7 @@ def test_trace_lists_every_public_step_in_order(
             "Status changed",
             "demand",
             "Operator Ming",
-            "#1 moved from open to co_design",
+            "#1 moved from Open to Co-design",
         ),
         (
             "designs.claim.made",
