@@ -433,7 +433,7 @@ def _co_design(
             for body in rng.sample(data.COMMENTS, k=rng.randint(0, 2)):
                 with world.clock.at(world.clock.step(10, 400)):
                     designs.comment_post(
-                        proposal=proposal, user=rng.choice(fans + [author]), body=body
+                        proposal=proposal, user=rng.choice([*fans, author]), body=body
                     )
         voters = [author, *fans]
         weights = [rng.random() + (0.6 if i == 0 else 0) for i in range(len(proposals))]
