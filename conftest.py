@@ -13,8 +13,10 @@ from heyi.accounts.services import api_token_create, user_create
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings: Any, tmp_path: Any) -> None:
+def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests create many people; a deliberately slow password hash would only slow them down.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_user(

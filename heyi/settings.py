@@ -84,6 +84,9 @@ TEMPLATES = [
     }
 ]
 
+if "DATABASE_URL" not in os.environ:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'heyi.sqlite3'}"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from heyi.accounts.forms import ApiTokenForm, ProfileForm
+from heyi.accounts.models import Role
 from heyi.accounts.selectors import api_token_list_for_user, user_get, user_role_list
 from heyi.accounts.services import (
     api_token_create,
@@ -87,6 +88,5 @@ def person_detail(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         person = user_get(uid=uid)
     except DomainError as error:
         return render(request, "error.html", {"message": error.message}, status=error.status)
-    return render(
-        request, "accounts/person.html", {"person": person, "roles": user_role_list(user=person)}
-    )
+    roles = [Role(role).label for role in user_role_list(user=person)]
+    return render(request, "accounts/person.html", {"person": person, "roles": roles})

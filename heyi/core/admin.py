@@ -1,8 +1,8 @@
-"""Admin for the audit trail: operators read it, nobody edits it."""
+"""Admin for the core tables: the audit trail (read only), categories, idempotency records."""
 
 from django.contrib import admin
 
-from heyi.core.models import AuditEvent, IdempotencyRecord
+from heyi.core.models import AuditEvent, Category, IdempotencyRecord
 
 
 @admin.register(AuditEvent)
@@ -27,3 +27,11 @@ class IdempotencyRecordAdmin(admin.ModelAdmin):
     list_display = ["created_at", "user", "method", "path", "status_code"]
     search_fields = ["key", "path"]
     readonly_fields = ["key", "user", "method", "path", "request_hash", "status_code", "created_at"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ("name",)}
