@@ -41,7 +41,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
     print(f"\nheyi is running on http://{args.bind}/  (Ctrl+C to stop)\n")
-    call_command("runserver", args.bind, use_reloader=False)
+    _serve(bind=args.bind, workers=args.workers)
     return 0
 
 
@@ -52,8 +52,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if args.migrate:
         call_command("migrate", interactive=False, verbosity=1)
-    call_command("runserver", args.bind, use_reloader=False)
+    if args.dev:
+        call_command("runserver", args.bind)
+    else:
+        _serve(bind=args.bind, workers=args.workers)
     return 0
+
+
+def _serve(*, bind: str, workers: int) -> None:
+    """Serve the WSGI application with gunicorn (threads per worker; static by WhiteNoise)."""
+    from gunicorn.app.base import BaseApplication
+
+    from heyi.wsgi import application
+
+    class HeyiServer(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", bind)
+            self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 60)
+
+        def load(self) -> object:
+            return application
+
+    HeyiServer().run()
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -80,11 +104,16 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--bind", default="127.0.0.1:8000")
     demo.add_argument("--reset", action="store_true", help="delete the demo world and load it anew")
     demo.add_argument("--no-serve", action="store_true", help="load the demo world and exit")
+    demo.add_argument("--workers", type=int, default=2)
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help="serve the platform")
     serve.add_argument("--bind", default="127.0.0.1:8000")
     serve.add_argument("--migrate", action="store_true")
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    serve.add_argument(
+        "--dev", action="store_true", help="Django's auto-reloading development server"
+    )
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="run a task worker (with TASKS_BACKEND=database)")

@@ -150,6 +150,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Uploaded pictures are served by the application unless a front server or object store does it.
+HEYI_SERVE_MEDIA = env_bool("HEYI_SERVE_MEDIA", True)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Uploads: pictures are capped well below anything that could exhaust memory.

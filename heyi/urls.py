@@ -1,9 +1,9 @@
 """Top-level URLs: pages per app, the API, the admin and allauth's account pages."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from heyi import views
 from heyi.api import api
@@ -23,5 +23,11 @@ urlpatterns = [
     path("", include("heyi.designs.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.HEYI_SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"),
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

@@ -6,4 +6,4 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "heyi.accounts"
     label = "accounts"
-    verbose_name = "Accounts"
+    verbose_name = "People and roles"
