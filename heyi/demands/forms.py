@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from heyi.core.forms import MultiplePictureField
 from heyi.demands.models import DemandStatus, SelectionMode
 from heyi.demands.selectors import DEMAND_SORTS, category_list
 
@@ -35,28 +36,6 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = css
-
-
-class MultiplePictureInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePictureField(forms.FileField):
-    """Several files from one input; each is checked as a picture by the service."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget",
-            MultiplePictureInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
-        )
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        if not data:
-            return []
-        files = data if isinstance(data, (list, tuple)) else [data]
-        return [super(MultiplePictureField, self).clean(item, initial) for item in files]
 
 
 def _category_choices() -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from heyi.core.forms import MultiplePictureField
 from heyi.designs.models import Module, Option
 from heyi.designs.services import MAX_PICTURES, ModuleSpec, OptionSpec
 
@@ -113,36 +114,6 @@ def options_to_text(options: Iterable[Option]) -> str:
     return "\n".join(lines)
 
 
-class MultiplePictureInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePictureField(forms.FileField):
-    """Several files in one input; each is checked as a picture by the service."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget",
-            MultiplePictureInput(
-                attrs={
-                    "class": "form-control",
-                    "accept": "image/jpeg,image/png,image/webp,image/gif",
-                }
-            ),
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        cleaned = [single(item, initial) for item in files if item]
-        if len(cleaned) > MAX_PICTURES:
-            raise forms.ValidationError(
-                _("At most %(max)d pictures a version.") % {"max": MAX_PICTURES}
-            )
-        return cleaned
-
-
 class ClaimForm(forms.Form):
     venture = forms.ChoiceField(label=gettext_lazy("Claim as"), required=False)
     note = forms.CharField(
@@ -198,6 +169,7 @@ class ProposalFormBase(forms.Form):
     pictures = MultiplePictureField(
         label=gettext_lazy("Pictures"),
         required=False,
+        max_count=MAX_PICTURES,
         help_text=gettext_lazy("Up to 8 JPEG, PNG, WebP or GIF pictures, 5 MB each."),
     )
 

@@ -51,9 +51,7 @@ def test_sign_up_raise_propose_vote_select(page: Any, screenshots_dir: str) -> N
     page.locator("main").get_by_role("button", name="Sign Up").click()
     page.get_by_role("heading", name="Verify Your Email Address").wait_for()
     assert len(mail.outbox) == 1
-    link = re.search(
-        r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", str(mail.outbox[0].body)
-    )
+    link = re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+/", str(mail.outbox[0].body))
     assert link is not None
     page.goto(link.group(0))
     page.locator("main").get_by_role("button", name="Confirm").click()
