@@ -211,7 +211,7 @@ def claim_withdraw(*, claim: Claim, user: Any) -> Claim:
     version can be posted for that person or venture. A claim is final once a design is chosen.
     """
     _require_signed_in(user)
-    claim = Claim.objects.select_for_update().select_related("venture").get(pk=claim.pk)
+    claim = Claim.objects.select_for_update(of=("self",)).select_related("venture").get(pk=claim.pk)
     acts = claim.claimant_id == user.pk and claim.venture_id is None
     if claim.venture is not None:
         acts = selectors.user_acts_for_venture(venture=claim.venture, user=user)
