@@ -239,7 +239,9 @@ def demand_update(
     `pictures_remove` are uids of the demand's pictures; `pictures_add` are new uploads.
     """
     _actor_required(actor)
-    demand = Demand.objects.select_for_update(of=("self",)).select_related("category").get(pk=demand.pk)
+    demand = (
+        Demand.objects.select_for_update(of=("self",)).select_related("category").get(pk=demand.pk)
+    )
     if not demand_is_author(demand=demand, user=actor):
         raise PermissionDenied(
             _("Only the author of a demand may edit it."), code=DemandsErrorCode.NOT_AUTHOR
