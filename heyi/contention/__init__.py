@@ -1,0 +1,1 @@
+"""Contention: the one engine that runs every contest on the platform (tenders, bids, awards)."""
