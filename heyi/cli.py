@@ -60,8 +60,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _serve(*, bind: str, workers: int) -> None:
-    """Serve the WSGI application with gunicorn (threads per worker; static by WhiteNoise)."""
+    """Serve the WSGI application with gunicorn (threads per worker; static by WhiteNoise).
+
+    With the in-process task backend (the embedded default) this process also runs the
+    scheduler, so deadlines are kept without any other process.
+    """
+    from django.conf import settings
     from gunicorn.app.base import BaseApplication
+
+    if settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend"):
+        from heyi.core.schedule import scheduler_start_in_thread
+
+        scheduler_start_in_thread()
 
     from heyi.wsgi import application
 
@@ -81,10 +91,26 @@ def _serve(*, bind: str, workers: int) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    """Run a database task worker; with --scheduler it also enqueues the periodic tasks."""
     _setup_django()
     from django.core.management import call_command
 
+    if args.scheduler:
+        from heyi.core.schedule import scheduler_start_in_thread
+
+        scheduler_start_in_thread()
     call_command("db_worker", *args.extra)
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    """Run only the scheduler loop (one per deployment), enqueueing periodic tasks."""
+    _setup_django()
+    import threading
+
+    from heyi.core.schedule import scheduler_run
+
+    scheduler_run(stop=threading.Event())
     return 0
 
 
@@ -117,8 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="run a task worker (with TASKS_BACKEND=database)")
+    worker.add_argument("--scheduler", action="store_true", help="also run the scheduler loop")
     worker.add_argument("extra", nargs=argparse.REMAINDER)
     worker.set_defaults(func=cmd_worker)
+
+    scheduler = sub.add_parser("scheduler", help="enqueue periodic tasks (deadline sweeps)")
+    scheduler.set_defaults(func=cmd_scheduler)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("extra", nargs=argparse.REMAINDER)
