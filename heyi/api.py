@@ -72,11 +72,20 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _add_routers() -> None:
     # Imported here so that the routers can use the auth lists defined above.
     from heyi.accounts.api import router as accounts_router
+    from heyi.contention.api import router as contention_router
     from heyi.demands.api import router as demands_router
     from heyi.designs.api import router as designs_router
+    from heyi.orders.api import router as orders_router
     from heyi.ventures.api import router as ventures_router
 
-    for router in (accounts_router, ventures_router, demands_router, designs_router):
+    for router in (
+        accounts_router,
+        ventures_router,
+        demands_router,
+        designs_router,
+        contention_router,
+        orders_router,
+    ):
         api.add_router("/", router)
 
 

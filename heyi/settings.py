@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "heyi.ventures",
     "heyi.demands",
     "heyi.designs",
+    "heyi.contention",
+    "heyi.orders",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +155,9 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded pictures are served by the application unless a front server or object store does it.
 HEYI_SERVE_MEDIA = env_bool("HEYI_SERVE_MEDIA", True)
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# How long a production tender stays open after its pre-order campaign reaches the threshold.
+HEYI_PRODUCTION_TENDER_HOURS = int(os.environ.get("HEYI_PRODUCTION_TENDER_HOURS", "72"))
 
 # Uploads: pictures are capped well below anything that could exhaust memory.
 HEYI_MAX_PICTURE_BYTES = 5 * 1024 * 1024

@@ -21,6 +21,8 @@ urlpatterns = [
     path("ventures/", include("heyi.ventures.urls")),
     path("demands/", include("heyi.demands.urls")),
     path("", include("heyi.designs.urls")),
+    path("", include("heyi.contention.urls")),
+    path("", include("heyi.orders.urls")),
 ]
 
 if settings.HEYI_SERVE_MEDIA:

@@ -1,0 +1,32 @@
+"""Error codes of the orders domain (pre-order campaigns and pre-orders)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from heyi.core.errors import DomainError
+
+
+class OrdersErrorCode(StrEnum):
+    NOT_AUTHENTICATED = "not_authenticated"
+    NOT_AUTHOR_OR_OPERATOR = "not_author_or_operator"
+    DEMAND_NOT_IN_PRE_ORDER = "demand_not_in_pre_order"
+    CAMPAIGN_NOT_FOUND = "campaign_not_found"
+    CAMPAIGN_ALREADY_LIVE = "campaign_already_live"
+    CAMPAIGN_NOT_OPEN = "campaign_not_open"
+    CAMPAIGN_DEADLINE_PASSED = "campaign_deadline_passed"
+    THRESHOLD_INVALID = "threshold_invalid"
+    DEADLINE_INVALID = "deadline_invalid"
+    MAX_QUANTITY_INVALID = "max_quantity_invalid"
+    OPTION_INVALID = "option_invalid"
+    QUANTITY_INVALID = "quantity_invalid"
+    LATITUDE_INVALID = "latitude_invalid"
+    LONGITUDE_INVALID = "longitude_invalid"
+    PRE_ORDER_NOT_FOUND = "pre_order_not_found"
+    PRE_ORDER_NOT_CANCELLABLE = "pre_order_not_cancellable"
+    NOT_PRE_ORDER_OWNER = "not_pre_order_owner"
+    NUMBER_ALLOCATION_FAILED = "number_allocation_failed"
+
+
+class OrdersError(DomainError):
+    pass

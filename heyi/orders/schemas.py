@@ -1,0 +1,134 @@
+"""API shapes for pre-orders: campaigns, pre-orders and configured prices."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from heyi.orders.services import DEFAULT_MAX_QUANTITY
+
+
+def money(amount: Decimal) -> str:
+    """Money on the API is a decimal string with two places."""
+    return f"{amount:.2f}"
+
+
+class CampaignIn(Schema):
+    threshold: int = Field(description="Units that must be pre-ordered for the tender to open.")
+    deadline: datetime = Field(description="ISO 8601 with a time zone, in the future.")
+    max_quantity: int = Field(
+        DEFAULT_MAX_QUANTITY, description="The largest quantity of one pre-order (1–100)."
+    )
+
+
+class CampaignOut(Schema):
+    uid: uuid.UUID
+    demand_number: int
+    status: str
+    threshold: int
+    deadline: datetime
+    max_quantity: int
+    units_pre_ordered: int
+    pre_order_count: int
+    progress_percent: int
+    started_by: str
+    reached_at: datetime | None
+    closed_at: datetime | None
+    close_reason: str
+    tender_uid: uuid.UUID | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_demand_number(obj: Any) -> int:
+        return int(obj.demand.number)
+
+    @staticmethod
+    def resolve_started_by(obj: Any) -> str:
+        return str(obj.started_by.name)
+
+
+class CampaignCancelIn(Schema):
+    reason: str = Field(max_length=500)
+
+
+class PreOrderIn(Schema):
+    options: dict[str, str] = Field(
+        default_factory=dict,
+        description="Option group → chosen value; groups left out take their default.",
+    )
+    quantity: int
+    address: str = Field(max_length=1000, description="The written delivery address.")
+    latitude: Decimal = Field(description="−90 to 90; kept to 6 decimal places.")
+    longitude: Decimal = Field(description="−180 to 180; kept to 6 decimal places.")
+
+
+class PreOrderOut(Schema):
+    uid: uuid.UUID
+    number: int
+    demand_number: int
+    demand_title: str
+    campaign: uuid.UUID
+    status: str
+    options: dict[str, str]
+    quantity: int
+    unit_price: str
+    total: str
+    currency: str
+    address: str
+    latitude: str
+    longitude: str
+    created_at: datetime
+    confirmed_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str
+
+    @staticmethod
+    def resolve_demand_number(obj: Any) -> int:
+        return int(obj.campaign.demand.number)
+
+    @staticmethod
+    def resolve_demand_title(obj: Any) -> str:
+        return str(obj.campaign.demand.title)
+
+    @staticmethod
+    def resolve_campaign(obj: Any) -> uuid.UUID:
+        return obj.campaign.uid  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_unit_price(obj: Any) -> str:
+        return money(obj.unit_price)
+
+    @staticmethod
+    def resolve_total(obj: Any) -> str:
+        return money(obj.total)
+
+    @staticmethod
+    def resolve_latitude(obj: Any) -> str:
+        return f"{obj.latitude:.6f}"
+
+    @staticmethod
+    def resolve_longitude(obj: Any) -> str:
+        return f"{obj.longitude:.6f}"
+
+
+class PreOrderCancelIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class PriceIn(Schema):
+    options: dict[str, str] = Field(default_factory=dict)
+    quantity: int = Field(1, ge=1, le=100)
+
+
+class PriceOut(Schema):
+    demand_number: int
+    options: dict[str, str] = Field(description="Every group with the value taken.")
+    unit_price: str
+    quantity: int
+    total: str
+    currency: str
