@@ -228,6 +228,50 @@ VENTURES: list[VentureSeed] = [
         "",
     ),
     VentureSeed(
+        "North Wind Climate",
+        "maker",
+        "Zhengzhou",
+        "Air conditioners and heat pumps for the cold north, built and tuned by people "
+        "who spend their winters there.",
+        ("air-conditioners",),
+        70,
+        "active",
+        "",
+    ),
+    VentureSeed(
+        "Lakeside Appliance Works",
+        "maker",
+        "Wuxi",
+        "A small factory on Lake Tai that makes fridges, washers and dishwashers to "
+        "order in batches of ten to two hundred.",
+        ("fridges", "washing-machines", "dishwashers"),
+        100,
+        "active",
+        "",
+    ),
+    VentureSeed(
+        "Jade Kitchen Makers",
+        "maker",
+        "Shunde",
+        "Kitchen appliances and water heaters for homes and small restaurants, with "
+        "parts anyone can buy.",
+        ("kitchen", "water-heaters"),
+        55,
+        "incubating",
+        "",
+    ),
+    VentureSeed(
+        "Harbour Smart Devices",
+        "maker",
+        "Xiamen",
+        "Connected sensors, locks, plugs and purifiers that keep working when the "
+        "internet does not.",
+        ("smart-home", "air-water", "air-conditioners"),
+        150,
+        "active",
+        "",
+    ),
+    VentureSeed(
         "Spring Water Tech",
         "maker",
         "Wuhan",
@@ -940,3 +984,30 @@ PROPOSALS: dict[str, list[ProposalTemplate]] = {
         ),
     ],
 }
+
+
+# Where demo buyers live: real city centres (latitude, longitude), with made-up street addresses.
+CITY_POINTS: list[tuple[str, float, float]] = [
+    ("Qingdao", 36.0671, 120.3826),
+    ("Shanghai", 31.2304, 121.4737),
+    ("Beijing", 39.9042, 116.4074),
+    ("Shenzhen", 22.5431, 114.0579),
+    ("Hangzhou", 30.2741, 120.1551),
+    ("Chengdu", 30.5728, 104.0668),
+    ("Wuhan", 30.5928, 114.3055),
+    ("Xi'an", 34.3416, 108.9398),
+    ("Nanjing", 32.0603, 118.7969),
+    ("Tianjin", 39.3434, 117.3616),
+    ("Jinan", 36.6512, 117.1201),
+    ("Dalian", 38.9140, 121.6147),
+    ("Suzhou", 31.2989, 120.5853),
+    ("Harbin", 45.8038, 126.5350),
+    ("Kunming", 24.8801, 102.8329),
+    ("Xiamen", 24.4798, 118.0894),
+]
+STREETS = ["Zhongshan", "Renmin", "Jiefang", "Heping", "Xinhua", "Jianshe", "Yan'an", "Binhai"]
+BID_PLANS = [
+    "Built on our existing line; two shifts; quality check on every unit before shipping.",
+    "Sub-assemblies from our usual suppliers, final assembly and test in our own workshop.",
+    "Pilot batch of ten first, the rest after the author approves the sample.",
+]

@@ -37,8 +37,12 @@ from heyi.demands.services import (
     support_add,
 )
 from heyi.demo import data
+from heyi.contention.selectors import tender_list
+from heyi.contention.services import bid_submit, tender_close
 from heyi.designs import services as designs
 from heyi.designs.models import Proposal
+from heyi.designs.selectors import configurator_get
+from heyi.orders.services import campaign_start, campaign_tender_open, preorder_place
 from heyi.ventures.models import Venture, VentureKind, VentureStatus
 from heyi.ventures.services import (
     invitation_accept,
@@ -337,11 +341,92 @@ def _demand_life(world: World, seed: data.DemandSeed, index: int, authors: list[
         return
     selecting = STATUS_ORDER.index(target) >= STATUS_ORDER.index(DemandStatus.PRE_ORDER)
     _co_design(world, demand, seed, author, fans, select=selecting, rounds=1 + index % 2)
-    for status in STATUS_ORDER[STATUS_ORDER.index(DemandStatus.PRE_ORDER) + 1 :]:
+    if not selecting:
+        return
+    _pre_order_and_contend(world, demand, author, target)
+    for status in STATUS_ORDER[STATUS_ORDER.index(DemandStatus.CONTENTION) + 1 :]:
         if STATUS_ORDER.index(status) > STATUS_ORDER.index(target):
             break
         with world.clock.at(world.clock.step(600, 3000)):
             demand_status_change(demand=demand, to_status=status, actor=world.cast["operator"])
+
+
+def _pre_order_and_contend(world: World, demand: Demand, author: User, target: str) -> None:
+    """A pre-order campaign; past pre-order, the threshold opens a tender and makers bid."""
+    rng = world.rng
+    limit = world.clock.limit
+    reach = target != DemandStatus.PRE_ORDER
+    threshold = rng.choice([12, 16, 20, 24])
+    with world.clock.at(world.clock.step(60, 600)):
+        if target in (DemandStatus.PRE_ORDER, DemandStatus.CONTENTION):
+            deadline = limit + timedelta(days=rng.randint(5, 20))
+        else:
+            deadline = world.clock.now + timedelta(days=21)
+        campaign = campaign_start(
+            demand=demand, user=author, threshold=threshold, deadline=deadline
+        )
+    configurator = configurator_get(demand=demand)
+    buyers = [p for p in world.people if p != author]
+    rng.shuffle(buyers)
+    goal = threshold if reach else rng.randint(threshold // 4, threshold * 3 // 4)
+    units = 0
+    for buyer in buyers:
+        if units >= goal:
+            break
+        quantity = min(rng.randint(1, 3), goal - units) if not reach else rng.randint(1, 3)
+        if not reach and units + quantity >= threshold:
+            break
+        chosen = {group.name: rng.choice(group.options).value for group in configurator.groups}
+        city, latitude, longitude = rng.choice(data.CITY_POINTS)
+        address = f"No. {rng.randint(1, 300)} {rng.choice(data.STREETS)} Road, {city}"
+        if reach and units + quantity >= threshold:
+            # Contention demands reach their threshold in the last day, so that their tenders
+            # are still open when the demo starts.
+            if target == DemandStatus.CONTENTION:
+                world.clock.now = max(world.clock.now, limit - timedelta(hours=20))
+        with world.clock.at(world.clock.step(10, 300)):
+            preorder_place(
+                demand=demand,
+                user=buyer,
+                options=chosen,
+                quantity=quantity,
+                address=address,
+                latitude=Decimal(str(latitude)) + Decimal(rng.randint(-400, 400)) / 10000,
+                longitude=Decimal(str(longitude)) + Decimal(rng.randint(-400, 400)) / 10000,
+            )
+        units += quantity
+        world.count("pre-orders")
+    if not reach:
+        return
+    with world.clock.at(world.clock.step(1, 5)):
+        campaign_tender_open(campaign_id=campaign.pk)
+    tender = tender_list(demand_uid=demand.uid).get()
+    world.count("tenders")
+    base = configurator.default_price or configurator.lowest_price
+    makers = [
+        v
+        for v in world.ventures
+        if v.kind == VentureKind.MAKER
+        and v.status != VentureStatus.DISSOLVED
+        and demand.category_id in {c.pk for c in v.categories.all()}
+    ]
+    for venture in makers:
+        with world.clock.at(world.clock.step(30, 600)):
+            bid_submit(
+                tender=tender,
+                venture=venture,
+                actor=world.members[venture.pk][0],
+                unit_price=(base * Decimal(rng.randint(78, 96)) / 100).quantize(CENT),
+                lead_time_days=rng.randint(7, 28),
+                capacity=rng.randint(max(1, tender.quantity // 2), tender.quantity * 2),
+                plan=rng.choice(data.BID_PLANS),
+            )
+        world.count("bids")
+    if target == DemandStatus.CONTENTION:
+        return
+    world.clock.now = tender.closes_at + timedelta(minutes=rng.randint(1, 30))
+    with world.clock.at():
+        tender_close(tender=tender)
 
 
 def _options(template: data.ProposalTemplate) -> list[designs.OptionSpec]:
@@ -504,5 +589,6 @@ def demo_world_load(*, reset: bool = False) -> str:
         f"{c.get('supports', 0)} supports, {c.get('comments', 0)} comments, "
         f"{c.get('claims', 0)} claims, {c.get('proposals', 0)} proposals "
         f"({c.get('versions', 0)} later versions), {c.get('votes', 0)} votes, "
-        f"{c.get('selections', 0)} chosen designs."
+        f"{c.get('selections', 0)} chosen designs, {c.get('pre-orders', 0)} pre-orders, "
+        f"{c.get('tenders', 0)} tenders with {c.get('bids', 0)} sealed bids."
     )

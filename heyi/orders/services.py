@@ -440,6 +440,10 @@ def _tender_open(
         closes_at=now + tender_window(),
         rule=default_scoring_rule(),
         created_by=None,
+        # Production goes to maker ventures of the demand's category that are still trading.
+        categories=[demand.category.slug],
+        venture_kinds=["maker"],
+        venture_statuses=["incubating", "active", "spun_off"],
     )
     tender = tender_publish(tender=tender)
     return tender.uid

@@ -9,11 +9,14 @@ import pytest
 from django.contrib.auth import authenticate
 
 from heyi.accounts.models import User
+from heyi.contention.models import Tender
+from heyi.contention.services import tender_verify
 from heyi.core.models import AuditEvent
 from heyi.demands.models import Demand
 from heyi.demo import data
 from heyi.demo.world import demo_world_load, demo_world_sign_ins
 from heyi.designs.models import Proposal, Selection, Vote
+from heyi.orders.models import PreOrderCampaign
 from heyi.ventures.models import Venture
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +57,16 @@ def test_demo_world(settings: Any) -> None:
         assert Vote.objects.filter(round__demand=demand).exists(), demand
     for demand in Demand.objects.filter(status="declined"):
         assert demand.status_reason, demand
+
+    # Past pre-order, every demand went through a tender; awarded ones recompute to their award.
+    tender_statuses = Counter(Tender.objects.values_list("status", flat=True))
+    assert tender_statuses["open"] == sum(1 for s in data.DEMANDS if s.status == "contention")
+    assert tender_statuses["awarded"] + tender_statuses["no_award"] == sum(
+        1 for s in data.DEMANDS if s.status in beyond_co_design - {"pre_order", "contention"}
+    )
+    for tender in Tender.objects.filter(status="awarded"):
+        assert tender_verify(tender=tender).matches, tender
+    assert PreOrderCampaign.objects.count() == Selection.objects.count()
 
     # Every demo account signs in with the published password.
     sign_ins = demo_world_sign_ins()
