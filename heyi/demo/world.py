@@ -25,6 +25,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from heyi.accounts.models import Role, User
 from heyi.accounts.services import user_create
+from heyi.contention.selectors import tender_list
+from heyi.contention.services import bid_submit, tender_close
 from heyi.core.errors import DomainError
 from heyi.core.services import category_ensure
 from heyi.demands.models import Demand, DemandStatus, SelectionMode
@@ -37,8 +39,6 @@ from heyi.demands.services import (
     support_add,
 )
 from heyi.demo import data
-from heyi.contention.selectors import tender_list
-from heyi.contention.services import bid_submit, tender_close
 from heyi.designs import services as designs
 from heyi.designs.models import Proposal
 from heyi.designs.selectors import configurator_get
@@ -379,11 +379,10 @@ def _pre_order_and_contend(world: World, demand: Demand, author: User, target: s
         chosen = {group.name: rng.choice(group.options).value for group in configurator.groups}
         city, latitude, longitude = rng.choice(data.CITY_POINTS)
         address = f"No. {rng.randint(1, 300)} {rng.choice(data.STREETS)} Road, {city}"
-        if reach and units + quantity >= threshold:
+        if target == DemandStatus.CONTENTION and units + quantity >= threshold:
             # Contention demands reach their threshold in the last day, so that their tenders
             # are still open when the demo starts.
-            if target == DemandStatus.CONTENTION:
-                world.clock.now = max(world.clock.now, limit - timedelta(hours=20))
+            world.clock.now = max(world.clock.now, limit - timedelta(hours=20))
         with world.clock.at(world.clock.step(10, 300)):
             preorder_place(
                 demand=demand,
