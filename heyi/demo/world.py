@@ -42,7 +42,10 @@ from heyi.demo import data
 from heyi.designs import services as designs
 from heyi.designs.models import Proposal
 from heyi.designs.selectors import configurator_get
+from heyi.orders import order_services
+from heyi.orders.models import Order
 from heyi.orders.services import campaign_start, campaign_tender_open, preorder_place
+from heyi.orders.stages import Stage
 from heyi.ventures.models import Venture, VentureKind, VentureStatus
 from heyi.ventures.services import (
     invitation_accept,
@@ -347,6 +350,9 @@ def _demand_life(world: World, seed: data.DemandSeed, index: int, authors: list[
     for status in STATUS_ORDER[STATUS_ORDER.index(DemandStatus.CONTENTION) + 1 :]:
         if STATUS_ORDER.index(status) > STATUS_ORDER.index(target):
             break
+        demand.refresh_from_db()
+        if STATUS_ORDER.index(DemandStatus(demand.status)) >= STATUS_ORDER.index(status):
+            continue  # the award moved it to production already
         with world.clock.at(world.clock.step(600, 3000)):
             demand_status_change(demand=demand, to_status=status, actor=world.cast["operator"])
 
@@ -425,7 +431,107 @@ def _pre_order_and_contend(world: World, demand: Demand, author: User, target: s
         return
     world.clock.now = tender.closes_at + timedelta(minutes=rng.randint(1, 30))
     with world.clock.at():
-        tender_close(tender=tender)
+        tender = tender_close(tender=tender)
+        # The orders app turns the award into orders after commit; the demo world is loaded in
+        # one transaction, so it applies the award at this moment of the story (idempotent).
+        order_services.order_award_apply(tender=tender)
+    _orders_progress(world, demand, target)
+
+
+# How far a demand's orders have gone, by the demand's status.
+ORDER_PATHS = {
+    DemandStatus.IN_PRODUCTION: [
+        Stage.SOURCING,
+        Stage.IN_PRODUCTION,
+        Stage.QUALITY_CHECKED,
+        Stage.SHIPPED,
+        Stage.AT_STATION,
+        Stage.OUT_FOR_DELIVERY,
+    ],
+    DemandStatus.DELIVERED: [
+        Stage.SOURCING,
+        Stage.IN_PRODUCTION,
+        Stage.QUALITY_CHECKED,
+        Stage.SHIPPED,
+        Stage.AT_STATION,
+        Stage.OUT_FOR_DELIVERY,
+        Stage.DELIVERED,
+        Stage.INSTALLED,
+    ],
+    DemandStatus.CLOSED: [
+        Stage.SOURCING,
+        Stage.IN_PRODUCTION,
+        Stage.QUALITY_CHECKED,
+        Stage.SHIPPED,
+        Stage.AT_STATION,
+        Stage.OUT_FOR_DELIVERY,
+        Stage.DELIVERED,
+        Stage.INSTALLED,
+        Stage.COMPLETED,
+    ],
+}
+RATING_COMMENTS = [
+    "Exactly what we asked for, and the installer was careful.",
+    "Quiet and well made; delivery came a day early.",
+    "Good product; the manual could be clearer.",
+    "Arrived on time, works as the design promised.",
+]
+
+
+def _orders_progress(world: World, demand: Demand, target: str) -> None:
+    """Move the demand's orders along their stages as far as the demand's status says."""
+    rng = world.rng
+    path = ORDER_PATHS.get(DemandStatus(target), [])
+    orders = list(
+        Order.objects.filter(demand=demand).select_related("user", "venture").order_by("number")
+    )
+    for position, order in enumerate(orders):
+        world.count("orders")
+        maker = world.members[order.venture_id][0]
+        # Orders of a demand still in production are spread over the stages before delivery.
+        stop = len(path)
+        if target == DemandStatus.IN_PRODUCTION:
+            stop = position % (len(path) + 1)
+        elif target == DemandStatus.DELIVERED:
+            stop = len(path) - position % 2  # some are installed, some only delivered
+        for stage in path[:stop]:
+            with world.clock.at(world.clock.step(30, 900)):
+                if stage == Stage.QUALITY_CHECKED:
+                    photo = picture(
+                        f"Sample of order {order.number}",
+                        demand.category.slug,
+                        order.number,
+                        "quality check",
+                    )
+                    order = order_services.order_advance(
+                        order=order,
+                        actor=maker,
+                        to_stage=stage,
+                        note="Sample passed our checks.",
+                        photo=photo,
+                    )
+                    continue
+                if stage == Stage.SHIPPED:
+                    order = order_services.order_sample_decide(
+                        order=order, actor=order.user, approve=True
+                    )
+                    order = order_services.order_delivery_slot_choose(
+                        order=order,
+                        actor=order.user,
+                        delivery_date=timezone.localdate() + timedelta(days=2),
+                        window=rng.choice(["09-12", "12-15", "15-18", "18-21"]),
+                    )
+                actor = order.user if stage in (Stage.DELIVERED, Stage.COMPLETED) else maker
+                order = order_services.order_advance(order=order, actor=actor, to_stage=stage)
+        if target == DemandStatus.CLOSED or (target == DemandStatus.DELIVERED and position % 2):
+            with world.clock.at(world.clock.step(60, 900)):
+                order_services.order_rate(
+                    order=order,
+                    actor=order.user,
+                    stars=rng.choice([4, 5, 5, 3]),
+                    comment=rng.choice(RATING_COMMENTS),
+                )
+            world.count("ratings")
 
 
 def _options(template: data.ProposalTemplate) -> list[designs.OptionSpec]:
@@ -589,5 +695,6 @@ def demo_world_load(*, reset: bool = False) -> str:
         f"{c.get('claims', 0)} claims, {c.get('proposals', 0)} proposals "
         f"({c.get('versions', 0)} later versions), {c.get('votes', 0)} votes, "
         f"{c.get('selections', 0)} chosen designs, {c.get('pre-orders', 0)} pre-orders, "
-        f"{c.get('tenders', 0)} tenders with {c.get('bids', 0)} sealed bids."
+        f"{c.get('tenders', 0)} tenders with {c.get('bids', 0)} sealed bids, "
+        f"{c.get('orders', 0)} orders, {c.get('ratings', 0)} ratings."
     )

@@ -1,4 +1,4 @@
-"""API of pre-orders: a demand's campaign, placing and cancelling pre-orders, configured prices."""
+"""API of pre-orders (campaigns, placing and cancelling, configured prices) and of orders."""
 
 from __future__ import annotations
 
@@ -9,18 +9,26 @@ from ninja import Router, Status
 
 from heyi.api_auth import OPTIONAL_AUTH
 from heyi.demands.selectors import demand_get
-from heyi.orders import selectors, services
+from heyi.orders import order_selectors, order_services, selectors, services
 from heyi.orders.schemas import (
     CampaignCancelIn,
     CampaignIn,
     CampaignOut,
+    DeliverySlotIn,
+    OrderAdvanceIn,
+    OrderDetailOut,
+    OrderOut,
     PreOrderCancelIn,
     PreOrderIn,
     PreOrderOut,
     PriceIn,
     PriceOut,
+    RatingIn,
+    RatingOut,
+    SampleApprovalIn,
     money,
 )
+from heyi.ventures.selectors import venture_get
 
 router = Router(tags=["pre-orders"])
 
@@ -102,3 +110,65 @@ def configurator_price(request: HttpRequest, number: int, payload: PriceIn) -> A
         total=money(price.unit_price * payload.quantity),
         currency=price.currency,
     )
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+
+@router.get("/me/orders", response=list[OrderOut], tags=["orders"])
+def order_list_mine(request: HttpRequest) -> Any:
+    """Your orders, newest first."""
+    return list(order_selectors.order_list_for_user(user=request.user))
+
+
+@router.get("/orders/{number}", response=OrderDetailOut, tags=["orders"])
+def order_get(request: HttpRequest, number: int) -> Any:
+    """One order with its timeline: for its buyer, its venture's members and operators."""
+    return order_selectors.order_get_for_viewer(number=number, user=request.user)
+
+
+@router.post("/orders/{number}/advance", response=OrderDetailOut, tags=["orders"])
+def order_advance(request: HttpRequest, number: int, payload: OrderAdvanceIn) -> Any:
+    """Move the order to another stage, if you may (409 for an illegal jump, 403 not your move)."""
+    order = order_selectors.order_get(number=number)
+    order_services.order_advance(
+        order=order, actor=request.user, to_stage=payload.to_stage, note=payload.note
+    )
+    return order_selectors.order_get(number=number)
+
+
+@router.post("/orders/{number}/sample-approval", response=OrderDetailOut, tags=["orders"])
+def order_sample_approval(request: HttpRequest, number: int, payload: SampleApprovalIn) -> Any:
+    """Approve the sample shown at quality check, or reject it with a note (the buyer)."""
+    order = order_selectors.order_get(number=number)
+    order_services.order_sample_decide(
+        order=order, actor=request.user, approve=payload.approve, note=payload.note
+    )
+    return order_selectors.order_get(number=number)
+
+
+@router.post("/orders/{number}/delivery-slot", response=OrderDetailOut, tags=["orders"])
+def order_delivery_slot(request: HttpRequest, number: int, payload: DeliverySlotIn) -> Any:
+    """Choose the delivery day and window before the order ships (the buyer)."""
+    order = order_selectors.order_get(number=number)
+    order_services.order_delivery_slot_choose(
+        order=order, actor=request.user, delivery_date=payload.date, window=payload.window
+    )
+    return order_selectors.order_get(number=number)
+
+
+@router.post("/orders/{number}/rating", response={201: RatingOut}, tags=["orders"])
+def order_rating(request: HttpRequest, number: int, payload: RatingIn) -> Any:
+    """Rate the venture 1–5 once the order is delivered; once per order (the buyer)."""
+    order = order_selectors.order_get(number=number)
+    rating = order_services.order_rate(
+        order=order, actor=request.user, stars=payload.stars, comment=payload.comment
+    )
+    return Status(201, rating)
+
+
+@router.get("/ventures/{slug}/orders", response=list[OrderOut], tags=["orders"])
+def venture_order_list(request: HttpRequest, slug: str) -> Any:
+    """The venture's orders (its members and operators)."""
+    venture = venture_get(slug=slug)
+    return list(order_selectors.order_list_for_venture(venture=venture, user=request.user))

@@ -1,4 +1,4 @@
-"""Error codes of the orders domain (pre-order campaigns and pre-orders)."""
+"""Error codes of the orders domain (pre-order campaigns, pre-orders and orders)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,24 @@ class OrdersErrorCode(StrEnum):
     PRE_ORDER_NOT_CANCELLABLE = "pre_order_not_cancellable"
     NOT_PRE_ORDER_OWNER = "not_pre_order_owner"
     NUMBER_ALLOCATION_FAILED = "number_allocation_failed"
+    ORDER_NOT_FOUND = "order_not_found"
+    NOT_VENTURE_MEMBER = "not_venture_member"
+    NOT_ORDER_OWNER = "not_order_owner"
+    STAGE_UNKNOWN = "stage_unknown"
+    STAGE_TRANSITION_ILLEGAL = "stage_transition_illegal"
+    STAGE_NOT_YOUR_MOVE = "stage_not_your_move"
+    STAGE_NOTE_REQUIRED = "stage_note_required"
+    STAGE_PHOTO_REQUIRED = "stage_photo_required"
+    SAMPLE_NOT_PENDING = "sample_not_pending"
+    SAMPLE_NOT_APPROVED = "sample_not_approved"
+    DELIVERY_SLOT_MISSING = "delivery_slot_missing"
+    DELIVERY_SLOT_CLOSED = "delivery_slot_closed"
+    DELIVERY_DATE_INVALID = "delivery_date_invalid"
+    DELIVERY_WINDOW_INVALID = "delivery_window_invalid"
+    NOT_PAID = "not_paid"
+    RATING_NOT_YET = "rating_not_yet"
+    RATING_STARS_INVALID = "rating_stars_invalid"
+    ALREADY_RATED = "already_rated"
 
 
 class OrdersError(DomainError):

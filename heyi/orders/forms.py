@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from heyi.designs.selectors import Configurator
 from heyi.designs.templatetags.designs_money import price_change
+from heyi.orders.models import DeliveryWindow, OrderStage
 from heyi.orders.services import DEFAULT_MAX_QUANTITY
 
 
@@ -113,3 +114,65 @@ class CampaignForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), max_length=500, required=False)
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+
+class OrderAdvanceForm(forms.Form):
+    """Move an order on: the stage, a note, and a photo where the move needs one."""
+
+    to_stage = forms.ChoiceField(label=_("Next stage"), choices=OrderStage.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    # The service checks the file is a real picture within the size limit.
+    photo = forms.FileField(label=_("Photo"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class SampleDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[("approve", _("Approve the sample")), ("reject", _("Reject the sample"))],
+    )
+    note = forms.CharField(
+        label=_("Note (say why when rejecting)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class DeliverySlotForm(forms.Form):
+    delivery_date = forms.DateField(
+        label=_("Delivery day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    window = forms.ChoiceField(label=_("Time window"), choices=DeliveryWindow.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class RatingForm(forms.Form):
+    stars = forms.TypedChoiceField(
+        label=_("Stars"), coerce=int, choices=[(n, f"{n}/5") for n in range(5, 0, -1)]
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)

@@ -134,3 +134,160 @@ class PreOrder(BaseModel):
 
     def __str__(self) -> str:
         return f"P{self.number} × {self.quantity}"
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+
+class OrderStage(models.TextChoices):
+    # The values are heyi.orders.stages.Stage's; the machine itself lives there.
+    PLACED = "placed", _("Placed")
+    PAID = "paid", _("Paid")
+    CONFIRMED = "confirmed", _("Confirmed")
+    SOURCING = "sourcing", _("Sourcing")
+    IN_PRODUCTION = "in_production", _("In production")
+    QUALITY_CHECKED = "quality_checked", _("Quality checked")
+    SHIPPED = "shipped", _("Shipped")
+    AT_STATION = "at_station", _("At the station")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+    DELIVERED = "delivered", _("Delivered")
+    INSTALLED = "installed", _("Installed")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+    EXCEPTION = "exception", _("Exception")
+
+
+class SampleStatus(models.TextChoices):
+    NONE = "", _("No sample yet")
+    PENDING = "pending", _("Waiting for your approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class DeliveryWindow(models.TextChoices):
+    MORNING = "09-12", _("09:00–12:00")
+    MIDDAY = "12-15", _("12:00–15:00")
+    AFTERNOON = "15-18", _("15:00–18:00")
+    EVENING = "18-21", _("18:00–21:00")
+
+
+class Order(BaseModel):
+    """One person's order made by one venture: what they pay, what the venture is paid, its stage."""
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    pre_order = models.OneToOneField(
+        PreOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="order"
+    )
+    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="orders")
+    venture = models.ForeignKey("ventures.Venture", on_delete=models.PROTECT, related_name="orders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    tender_uid = models.UUIDField(null=True, blank=True)
+    options = models.JSONField(_("chosen options"), default=dict, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    # What the user pays: the configured price they pre-ordered at.
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    # What the venture is paid per unit: its awarded price (the ledger posts the difference).
+    maker_unit_price = models.DecimalField(_("maker unit price"), max_digits=12, decimal_places=2)
+    address = models.CharField(_("delivery address"), max_length=300)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    stage = models.CharField(
+        _("stage"),
+        max_length=20,
+        choices=OrderStage.choices,
+        default=OrderStage.PLACED,
+        db_index=True,
+    )
+    stage_changed_at = models.DateTimeField(_("stage changed at"))
+    # The stage an exception was raised from: the only one the order may return to.
+    stage_before_exception = models.CharField(max_length=20, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    sample_status = models.CharField(
+        _("sample"), max_length=20, choices=SampleStatus.choices, blank=True, default=""
+    )
+    delivery_date = models.DateField(_("delivery date"), null=True, blank=True)
+    delivery_window = models.CharField(
+        _("delivery window"), max_length=5, choices=DeliveryWindow.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="orders_order_quantity"),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0) & Q(maker_unit_price__gte=0),
+                name="orders_order_prices_not_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["venture", "stage"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"O{self.number} × {self.quantity}"
+
+
+class OrderEventKind(models.TextChoices):
+    STAGE = "stage", _("Stage")
+    SAMPLE_APPROVED = "sample_approved", _("Sample approved")
+    SAMPLE_REJECTED = "sample_rejected", _("Sample rejected")
+    DELIVERY_SLOT = "delivery_slot", _("Delivery slot chosen")
+    RATED = "rated", _("Rated")
+
+
+class OrderEvent(BaseModel):
+    """One step in an order's timeline: who did what, when, with a note and maybe a photo."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=OrderEventKind.choices)
+    from_stage = models.CharField(max_length=20, blank=True)
+    to_stage = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    party = models.CharField(_("as"), max_length=20)
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="orders/%Y/%m/", blank=True)
+    occurred_at = models.DateTimeField(_("when"))
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        indexes = [models.Index(fields=["order", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"O{self.order.number}: {self.kind} {self.to_stage}"
+
+
+class OrderRating(BaseModel):
+    """The user's rating of the venture for one delivered order: once, 1 to 5 stars."""
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="rating")
+    venture = models.ForeignKey(
+        "ventures.Venture", on_delete=models.PROTECT, related_name="ratings"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    stars = models.PositiveSmallIntegerField(_("stars"))
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("order rating")
+        verbose_name_plural = _("order ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stars__gte=1, stars__lte=5), name="orders_rating_stars_1_to_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"O{self.order.number}: {self.stars}★"

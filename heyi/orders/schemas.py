@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -132,3 +133,120 @@ class PriceOut(Schema):
     quantity: int
     total: str
     currency: str
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+
+class OrderEventOut(Schema):
+    kind: str
+    from_stage: str
+    to_stage: str
+    party: str
+    actor: str | None
+    note: str
+    photo_url: str | None
+    occurred_at: datetime
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str | None:
+        return obj.actor.name if obj.actor_id else None
+
+    @staticmethod
+    def resolve_photo_url(obj: Any) -> str | None:
+        return obj.photo.url if obj.photo else None
+
+
+class RatingOut(Schema):
+    stars: int
+    comment: str
+    created_at: datetime
+
+
+class OrderOut(Schema):
+    uid: uuid.UUID
+    number: int
+    demand_number: int
+    demand_title: str
+    venture: str
+    venture_name: str
+    pre_order_number: int | None
+    stage: str
+    stage_changed_at: datetime
+    options: dict[str, str]
+    quantity: int
+    unit_price: str
+    total: str
+    maker_unit_price: str
+    currency: str
+    address: str
+    sample_status: str
+    delivery_date: date | None
+    delivery_window: str
+    paid_at: datetime | None
+    rating: RatingOut | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_demand_number(obj: Any) -> int:
+        return int(obj.demand.number)
+
+    @staticmethod
+    def resolve_demand_title(obj: Any) -> str:
+        return str(obj.demand.title)
+
+    @staticmethod
+    def resolve_venture(obj: Any) -> str:
+        return str(obj.venture.slug)
+
+    @staticmethod
+    def resolve_venture_name(obj: Any) -> str:
+        return str(obj.venture.name)
+
+    @staticmethod
+    def resolve_pre_order_number(obj: Any) -> int | None:
+        return obj.pre_order.number if obj.pre_order_id else None
+
+    @staticmethod
+    def resolve_unit_price(obj: Any) -> str:
+        return money(obj.unit_price)
+
+    @staticmethod
+    def resolve_total(obj: Any) -> str:
+        return money(obj.total)
+
+    @staticmethod
+    def resolve_maker_unit_price(obj: Any) -> str:
+        return money(obj.maker_unit_price)
+
+    @staticmethod
+    def resolve_rating(obj: Any) -> Any:
+        return getattr(obj, "rating", None)
+
+
+class OrderDetailOut(OrderOut):
+    events: list[OrderEventOut]
+
+    @staticmethod
+    def resolve_events(obj: Any) -> list[Any]:
+        return list(obj.events.all())
+
+
+class OrderAdvanceIn(Schema):
+    to_stage: str = Field(max_length=40)
+    note: str = Field("", max_length=10_000)
+
+
+class SampleApprovalIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=10_000)
+
+
+class DeliverySlotIn(Schema):
+    date: dt.date
+    window: str = Field(max_length=10, description="09-12, 12-15, 15-18 or 18-21.")
+
+
+class RatingIn(Schema):
+    stars: int
+    comment: str = Field("", max_length=10_000)

@@ -1,4 +1,4 @@
-"""Pre-order pages: the configurator with live price and campaign progress, and my pre-orders."""
+"""Pre-order pages (configurator, campaign, my pre-orders) and order pages (order, mine, board)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,20 @@ from heyi.core.errors import DomainError
 from heyi.demands.models import Demand, DemandStatus
 from heyi.demands.selectors import demand_get
 from heyi.designs.selectors import Configurator, configurator_get
-from heyi.orders import selectors, services
-from heyi.orders.forms import CampaignForm, CancelForm, ConfiguratorForm, PreOrderForm
-from heyi.orders.models import CampaignStatus
+from heyi.orders import order_selectors, order_services, selectors, services
+from heyi.orders.forms import (
+    CampaignForm,
+    CancelForm,
+    ConfiguratorForm,
+    DeliverySlotForm,
+    OrderAdvanceForm,
+    PreOrderForm,
+    RatingForm,
+    SampleDecisionForm,
+)
+from heyi.orders.models import CampaignStatus, Order
+from heyi.orders.stages import RATING_STAGES, SLOT_STAGES, Party, Stage
+from heyi.ventures.selectors import venture_get
 
 
 def _error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
@@ -247,3 +258,179 @@ def preorder_cancel(request: HttpRequest, number: int) -> HttpResponse:
     else:
         messages.success(request, _("Pre-order P%(number)d is cancelled.") % {"number": number})
     return redirect("orders:mine")
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+
+def _order_context(request: HttpRequest, order: Order) -> dict[str, Any]:
+    """The order page: its timeline and the forms of the moves the viewer may make."""
+    parties = order_selectors.order_parties(order=order, user=request.user)
+    is_buyer = Party.USER in parties
+    has_rating = hasattr(order, "rating")
+    return {
+        "order": order,
+        "events": order_selectors.order_event_list(order=order),
+        "moves": order_selectors.order_moves(order=order, parties=parties),
+        "advance_form": OrderAdvanceForm(),
+        "sample_form": SampleDecisionForm()
+        if is_buyer and order.stage == Stage.QUALITY_CHECKED and order.sample_status == "pending"
+        else None,
+        "slot_form": DeliverySlotForm() if is_buyer and order.stage in SLOT_STAGES else None,
+        "rating_form": RatingForm()
+        if is_buyer and order.stage in RATING_STAGES and not has_rating
+        else None,
+        "is_buyer": is_buyer,
+    }
+
+
+@login_required
+def order_detail(request: HttpRequest, number: int) -> HttpResponse:
+    try:
+        order = order_selectors.order_get_for_viewer(number=number, user=request.user)
+    except DomainError as error:
+        return _error_page(request, error)
+    return render(request, "orders/order_detail.html", _order_context(request, order))
+
+
+@login_required
+def order_timeline(request: HttpRequest, number: int) -> HttpResponse:
+    """The timeline alone, which the order page fetches every few seconds."""
+    try:
+        order = order_selectors.order_get_for_viewer(number=number, user=request.user)
+    except DomainError as error:
+        return _error_page(request, error)
+    return render(
+        request,
+        "orders/order_timeline.html",
+        {"order": order, "events": order_selectors.order_event_list(order=order)},
+    )
+
+
+def _back(request: HttpRequest, order: Order) -> HttpResponse:
+    if request.POST.get("next") == "board":
+        return redirect("orders:venture_orders", order.venture.slug)
+    return redirect("orders:order_detail", order.number)
+
+
+def _order_action(request: HttpRequest, number: int, action: Any, done: str) -> HttpResponse:
+    """Run one action on an order the viewer may see; show its refusal as a message."""
+    try:
+        order = order_selectors.order_get_for_viewer(number=number, user=request.user)
+    except DomainError as error:
+        return _error_page(request, error)
+    try:
+        action(order)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return _back(request, order)
+
+
+@login_required
+@require_POST
+def order_advance(request: HttpRequest, number: int) -> HttpResponse:
+    form = OrderAdvanceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the next stage."))
+        return redirect("orders:order_detail", number)
+    data = form.cleaned_data
+    return _order_action(
+        request,
+        number,
+        lambda order: order_services.order_advance(
+            order=order,
+            actor=request.user,
+            to_stage=data["to_stage"],
+            note=data["note"],
+            photo=data["photo"],
+        ),
+        _("The order moved on."),
+    )
+
+
+@login_required
+@require_POST
+def order_sample(request: HttpRequest, number: int) -> HttpResponse:
+    form = SampleDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Approve or reject the sample."))
+        return redirect("orders:order_detail", number)
+    data = form.cleaned_data
+    return _order_action(
+        request,
+        number,
+        lambda order: order_services.order_sample_decide(
+            order=order,
+            actor=request.user,
+            approve=data["decision"] == "approve",
+            note=data["note"],
+        ),
+        _("Thank you: the venture has your decision."),
+    )
+
+
+@login_required
+@require_POST
+def order_delivery_slot(request: HttpRequest, number: int) -> HttpResponse:
+    form = DeliverySlotForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a delivery day and a time window."))
+        return redirect("orders:order_detail", number)
+    data = form.cleaned_data
+    return _order_action(
+        request,
+        number,
+        lambda order: order_services.order_delivery_slot_choose(
+            order=order,
+            actor=request.user,
+            delivery_date=data["delivery_date"],
+            window=data["window"],
+        ),
+        _("Your delivery slot is saved."),
+    )
+
+
+@login_required
+@require_POST
+def order_rate(request: HttpRequest, number: int) -> HttpResponse:
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give 1 to 5 stars."))
+        return redirect("orders:order_detail", number)
+    data = form.cleaned_data
+    return _order_action(
+        request,
+        number,
+        lambda order: order_services.order_rate(
+            order=order, actor=request.user, stars=data["stars"], comment=data["comment"]
+        ),
+        _("Thank you for rating."),
+    )
+
+
+@login_required
+def order_list_mine(request: HttpRequest) -> HttpResponse:
+    orders = order_selectors.order_list_for_user(user=request.user)
+    return render(request, "orders/order_list_mine.html", {"orders": orders})
+
+
+@login_required
+def venture_orders(request: HttpRequest, slug: str) -> HttpResponse:
+    """The venture's order board: each order with the moves its members may make."""
+    try:
+        venture = venture_get(slug=slug)
+        orders = list(order_selectors.order_list_for_venture(venture=venture, user=request.user))
+    except DomainError as error:
+        return _error_page(request, error)
+    parties = frozenset({Party.VENTURE})
+    rows = [
+        {"order": order, "moves": order_selectors.order_moves(order=order, parties=parties)}
+        for order in orders
+    ]
+    return render(
+        request,
+        "orders/order_board.html",
+        {"venture": venture, "rows": rows, "advance_form": OrderAdvanceForm()},
+    )

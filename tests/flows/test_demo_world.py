@@ -16,7 +16,7 @@ from heyi.demands.models import Demand
 from heyi.demo import data
 from heyi.demo.world import demo_world_load, demo_world_sign_ins
 from heyi.designs.models import Proposal, Selection, Vote
-from heyi.orders.models import PreOrderCampaign
+from heyi.orders.models import Order, PreOrderCampaign
 from heyi.ventures.models import Venture
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +67,13 @@ def test_demo_world(settings: Any) -> None:
     for tender in Tender.objects.filter(status="awarded"):
         assert tender_verify(tender=tender).matches, tender
     assert PreOrderCampaign.objects.count() == Selection.objects.count()
+    # Awards became orders, which the demo moved along their stages.
+    for tender in Tender.objects.filter(status="awarded"):
+        assert tender.demand_uid is not None
+        ordered = Order.objects.filter(demand__uid=tender.demand_uid)
+        assert sum(ordered.values_list("quantity", flat=True)) == tender.quantity, tender
+    stages = set(Order.objects.values_list("stage", flat=True))
+    assert {"confirmed", "in_production", "shipped", "delivered", "completed"} <= stages
 
     # Every demo account signs in with the published password.
     sign_ins = demo_world_sign_ins()

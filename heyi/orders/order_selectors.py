@@ -1,0 +1,118 @@
+"""Reads of orders: one order for its viewer, a person's and a venture's orders, the timeline."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from heyi.accounts.selectors import user_is_operator
+from heyi.core.errors import NotFound, PermissionDenied
+from heyi.orders.errors import OrdersErrorCode
+from heyi.orders.models import Order, OrderEvent, OrderRating, OrderStage
+from heyi.orders.stages import Party, Rule, Stage, moves_for
+from heyi.ventures.models import Venture
+from heyi.ventures.selectors import membership_is_active
+
+
+def _order_queryset() -> QuerySet[Order]:
+    return Order.objects.select_related("demand", "venture", "user", "pre_order", "rating")
+
+
+def order_parties(*, order: Order, user: Any) -> frozenset[Party]:
+    """The parts a person holds on an order: its buyer, a member of its venture, an operator."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    parties = set()
+    if order.user_id == user.pk:
+        parties.add(Party.USER)
+    if membership_is_active(venture=order.venture, user=user):
+        parties.add(Party.VENTURE)
+    if user_is_operator(user):
+        parties.add(Party.OPERATOR)
+    return frozenset(parties)
+
+
+def order_get(*, number: int) -> Order:
+    try:
+        return _order_queryset().get(number=number)
+    except Order.DoesNotExist as error:
+        raise NotFound(
+            _("Order O%(number)d does not exist.") % {"number": number},
+            code=OrdersErrorCode.ORDER_NOT_FOUND,
+        ) from error
+
+
+def order_get_for_viewer(*, number: int, user: Any) -> Order:
+    """An order its buyer, its venture's members or an operator may see; 404 for anyone else,
+    so that order numbers do not reveal who bought what."""
+    order = order_get(number=number)
+    if not order_parties(order=order, user=user):
+        raise NotFound(
+            _("Order O%(number)d does not exist.") % {"number": number},
+            code=OrdersErrorCode.ORDER_NOT_FOUND,
+        )
+    return order
+
+
+def order_list_for_user(*, user: Any) -> QuerySet[Order]:
+    """The person's orders, newest first (none for an anonymous visitor)."""
+    if not getattr(user, "is_authenticated", False):
+        return Order.objects.none()
+    return _order_queryset().filter(user=user)
+
+
+def order_list_for_venture(*, venture: Venture, user: Any) -> QuerySet[Order]:
+    """The venture's order board: its members and operators only."""
+    if not (membership_is_active(venture=venture, user=user) or user_is_operator(user)):
+        raise PermissionDenied(
+            _("Only the venture's members see its orders."),
+            code=OrdersErrorCode.NOT_VENTURE_MEMBER,
+        )
+    return _order_queryset().filter(venture=venture)
+
+
+def order_event_list(*, order: Order) -> QuerySet[OrderEvent]:
+    """The order's timeline, oldest first."""
+    return (
+        OrderEvent.objects.filter(order=order).select_related("actor").order_by("occurred_at", "id")
+    )
+
+
+def order_list_with_events(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """Orders with their timelines in one more query, for boards that show the last step."""
+    return orders.prefetch_related(
+        Prefetch("events", queryset=OrderEvent.objects.order_by("occurred_at", "id"))
+    )
+
+
+def order_moves(*, order: Order, parties: frozenset[Party]) -> list[tuple[Stage, Rule]]:
+    """The stage moves the holder of `parties` may offer on this order (as page forms)."""
+    moves = moves_for(
+        order.stage, parties=parties, resumed_from=order.stage_before_exception or None
+    )
+    if order.stage == OrderStage.QUALITY_CHECKED:
+        # Shipping waits for the user's approval of the sample and their delivery slot.
+        ready = order.sample_status == "approved" and order.delivery_date is not None
+        moves = [move for move in moves if move[0] != Stage.SHIPPED or ready]
+    if order.paid_at is None:
+        moves = [move for move in moves if move[0] != Stage.REFUNDED]
+    return moves
+
+
+def venture_rating_summary(*, venture_ids: list[int]) -> dict[int, tuple[Decimal, int]]:
+    """Each venture's mean rating (two places) and number of ratings, for its record.
+
+    Ventures without ratings are left out; the caller applies its default.
+    """
+    rows = (
+        OrderRating.objects.filter(venture_id__in=venture_ids)
+        .values("venture_id")
+        .annotate(mean=Avg("stars"), count=Count("id"))
+    )
+    return {
+        row["venture_id"]: (Decimal(str(row["mean"])).quantize(Decimal("0.01")), row["count"])
+        for row in rows
+    }
