@@ -264,6 +264,14 @@ class OrderEvent(BaseModel):
         verbose_name_plural = _("order events")
         indexes = [models.Index(fields=["order", "occurred_at"])]
 
+    @property
+    def from_stage_label(self) -> str:
+        return str(OrderStage(self.from_stage).label) if self.from_stage else ""
+
+    @property
+    def to_stage_label(self) -> str:
+        return str(OrderStage(self.to_stage).label) if self.to_stage else ""
+
     def __str__(self) -> str:
         return f"O{self.order.number}: {self.kind} {self.to_stage}"
 

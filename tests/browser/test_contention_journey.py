@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
+from PIL import Image
 
 from heyi.accounts.models import Role, UserRole
 from heyi.accounts.services import user_create
 from heyi.contention.models import Tender
+from heyi.orders.models import Order
 from heyi.orders.tests.factories import campaign_make, pre_order_demand
 from heyi.ventures.services import venture_create
 
@@ -42,6 +47,23 @@ def sign_out(page: Any) -> None:
 def shot(page: Any, directory: str, name: str) -> None:
     if directory:
         page.screenshot(path=f"{directory}/{name}.png", full_page=True)
+
+
+def advance(page: Any, order_number: int, stage: str, *, photo: bytes | None = None) -> None:
+    page.goto(f"/orders/{order_number}/")
+    page.get_by_label("Next stage").select_option(stage)
+    if photo is not None:
+        page.get_by_label(re.compile("^Photo")).set_input_files(
+            files=[{"name": "sample.png", "mimeType": "image/png", "buffer": photo}]
+        )
+    page.get_by_role("button", name=re.compile(r"^Move O\d+ on")).click()
+    page.wait_for_load_state()
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def test_pre_orders_open_a_tender_that_two_ventures_contest(
@@ -120,3 +142,57 @@ def test_pre_orders_open_a_tender_that_two_ventures_contest(
     tender.refresh_from_db()
     assert tender.status == "awarded"
     assert [line.quantity for line in tender.award_lines.order_by("rank")] == [3]
+
+    # The winner makes the order; the buyer approves the sample, picks a slot, takes delivery
+    # and rates the venture; the timeline shows every step.
+    order = Order.objects.get()
+    assert (order.venture.name, order.stage, order.quantity) == (
+        "Lakeside Appliance Works",
+        "confirmed",
+        3,
+    )
+    sign_out(page)
+    sign_in(page, makers[1].email)
+    advance(page, order.number, "sourcing")
+    advance(page, order.number, "in_production")
+    advance(page, order.number, "quality_checked", photo=png())
+    sign_out(page)
+    sign_in(page, buyer.email)
+    page.goto(f"/orders/{order.number}/")
+    page.get_by_label("Your decision").select_option("approve")
+    page.get_by_role("button", name="Send my decision").click()
+    page.goto(f"/orders/{order.number}/")
+    page.get_by_label("Delivery day").fill((timezone.localdate() + timedelta(days=2)).isoformat())
+    page.get_by_label("Time window").select_option("18-21")
+    page.get_by_role("button", name="Save the slot").click()
+    sign_out(page)
+    sign_in(page, makers[1].email)
+    for stage in ("shipped", "at_station", "out_for_delivery"):
+        advance(page, order.number, stage)
+    sign_out(page)
+    sign_in(page, buyer.email)
+    advance(page, order.number, "delivered")
+    page.goto(f"/orders/{order.number}/")
+    page.get_by_label("Stars").select_option("5")
+    page.get_by_label("Comment").fill("Quiet, well made and on time.")
+    page.get_by_role("button", name="Rate").click()
+    page.goto(f"/orders/{order.number}/")
+    shot(page, screenshots_dir, "14-order")
+    order.refresh_from_db()
+    assert order.stage == "delivered"
+    assert order.rating.stars == 5
+    steps = list(
+        order.events.filter(kind="stage").order_by("id").values_list("to_stage", flat=True)
+    )
+    assert steps == [
+        "placed",
+        "paid",
+        "confirmed",
+        "sourcing",
+        "in_production",
+        "quality_checked",
+        "shipped",
+        "at_station",
+        "out_for_delivery",
+        "delivered",
+    ]
