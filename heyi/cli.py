@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
+from typing import Any
 
 
 def _setup_django() -> None:
@@ -122,6 +124,54 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_module(name: str) -> Any:
+    """Import a module of the repository's bench/ package (beside heyi/, not inside it)."""
+    import importlib
+
+    root = str(Path(__file__).resolve().parent.parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    return importlib.import_module(f"bench.{name}")
+
+
+def cmd_bench_gap(args: argparse.Namespace) -> int:
+    """Run the OR-Library GAP benchmark (no Django: the allocation core is pure)."""
+    return int(_bench_module("gap").run(args))
+
+
+def cmd_bench_platform(args: argparse.Namespace) -> int:
+    """Run the daily order contention at platform scale (no Django)."""
+    return int(_bench_module("platform_scale").run(args))
+
+
+def _bench_parser_add(sub: Any) -> None:
+    # The arguments are declared here, not imported from bench/, so that other commands do
+    # not load the solvers; bench/gap.py and bench/platform_scale.py accept the same ones.
+    bench = sub.add_parser("bench", help="run a benchmark and print its figures")
+    bench_sub = bench.add_subparsers(dest="bench", required=True)
+    gap = bench_sub.add_parser("gap", help="OR-Library generalized assignment files")
+    gap.add_argument("files", nargs="+", type=Path, help="OR-Library GAP files")
+    gap.add_argument("--seconds", type=float, default=15.0, help="time limit per problem")
+    gap.add_argument(
+        "--optima", type=Path, help="CSV of known optima (default: gap_optima.csv beside a file)"
+    )
+    gap.add_argument("--workers", type=int, default=2, help="threads (default 2)")
+    gap.add_argument("--sense", choices=["min", "max"], help="override the file's sense")
+    gap.set_defaults(func=cmd_bench_gap)
+    scale = bench_sub.add_parser("platform", help="daily order contention at platform scale")
+    scale.add_argument("--orders", type=int, default=100_000)
+    scale.add_argument("--ventures", type=int, default=2_000)
+    scale.add_argument("--seconds", type=float, default=10.0, help="time limit, mapping included")
+    scale.add_argument("--seed", type=int, default=7)
+    scale.add_argument("--workers", type=int, default=2)
+    scale.add_argument(
+        "--lead-time-penalty",
+        default="0.05",
+        help="cost of a day of lead time per unit, added to the unit price (default 0.05)",
+    )
+    scale.set_defaults(func=cmd_bench_platform)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="heyi", description="The heyi platform.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -153,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("extra", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
+
+    _bench_parser_add(sub)
 
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
