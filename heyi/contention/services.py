@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +48,7 @@ from heyi.contention.selectors import (
 from heyi.core.audit import audit_record
 from heyi.core.errors import InvalidInput, NotFound, PermissionDenied
 from heyi.core.models import Category
+from heyi.core.numbering import number_next, numbered_create
 from heyi.core.text import text_clean
 from heyi.ventures.models import Venture, VentureKind, VentureStatus
 from heyi.ventures.selectors import membership_is_active
@@ -177,18 +178,16 @@ def _window_check(*, opens_at: datetime, closes_at: datetime) -> None:
 
 
 def _tender_number_next() -> int:
-    return (Tender.objects.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    return number_next(Tender)
 
 
 def _tender_insert(**fields: Any) -> Tender:
     """Insert with the next free number; a lost race on the unique number reads again."""
-    for attempt in range(NUMBER_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                return Tender.objects.create(number=_tender_number_next(), **fields)
-        except IntegrityError:
-            if attempt == NUMBER_ATTEMPTS - 1:
-                break
+    created = numbered_create(
+        Tender, attempts=NUMBER_ATTEMPTS, next_number=lambda: _tender_number_next(), **fields
+    )
+    if created is not None:
+        return created
     raise ContentionDomainError(
         ContentionErrorCode.NUMBER_ALLOCATION_FAILED,
         _("Many tenders are being created right now; please try again."),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from heyi.accounts.selectors import user_is_operator
 from heyi.core.audit import audit_record
 from heyi.core.errors import InvalidInput, NotFound, PermissionDenied
+from heyi.core.numbering import number_next, numbered_create
 from heyi.core.pictures import picture_validate
 from heyi.core.text import text_clean
 from heyi.demands.errors import DemandsError, DemandsErrorCode
@@ -127,7 +128,7 @@ def _files_delete(names: list[str]) -> None:
 
 
 def _demand_number_next() -> int:
-    return (Demand.objects.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    return number_next(Demand)
 
 
 def _demand_insert(**fields: Any) -> Demand:
@@ -136,13 +137,11 @@ def _demand_insert(**fields: Any) -> Demand:
     Two people raising at the same moment may both read the same highest number; the unique
     constraint lets only one of them have it, and the other reads again inside a savepoint.
     """
-    for attempt in range(NUMBER_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                return Demand.objects.create(number=_demand_number_next(), **fields)
-        except IntegrityError:
-            if attempt == NUMBER_ATTEMPTS - 1:
-                break
+    created = numbered_create(
+        Demand, attempts=NUMBER_ATTEMPTS, next_number=lambda: _demand_number_next(), **fields
+    )
+    if created is not None:
+        return created
     raise DemandsError(
         DemandsErrorCode.NUMBER_ALLOCATION_FAILED,
         _("Many demands are being raised right now; please try again."),

@@ -39,7 +39,6 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,6 +46,7 @@ from django.utils.translation import gettext_lazy
 from heyi.contention.models import AwardLine, Tender, TenderStatus
 from heyi.core.audit import audit_record
 from heyi.core.errors import InvalidInput, PermissionDenied
+from heyi.core.numbering import number_next
 from heyi.core.pictures import picture_validate
 from heyi.core.text import text_clean
 from heyi.demands.models import DemandStatus
@@ -163,7 +163,7 @@ def allocation_plan(*, pre_orders: Iterable[PreOrder], lines: list[AwardLine]) -
 
 
 def _order_number_next() -> int:
-    return (Order.objects.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    return number_next(Order)
 
 
 def _campaign_for_tender(tender: Tender) -> PreOrderCampaign | None:

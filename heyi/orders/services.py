@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from heyi.contention.scoring import KNOWN_CRITERIA, Criterion, ScoringRule
 from heyi.contention.services import tender_create, tender_publish
 from heyi.core.audit import audit_record
 from heyi.core.errors import InvalidInput, NotFound, PermissionDenied
+from heyi.core.numbering import number_next, numbered_create
 from heyi.core.text import text_clean
 from heyi.demands.models import Demand, DemandStatus
 from heyi.demands.services import demand_status_change
@@ -497,18 +498,16 @@ def campaign_tender_open(*, campaign_id: int) -> PreOrderCampaign | None:
 
 
 def _preorder_number_next() -> int:
-    return (PreOrder.objects.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    return number_next(PreOrder)
 
 
 def _preorder_insert(**fields: Any) -> PreOrder:
     """Insert with the next free number; a clash with a concurrent insert reads again."""
-    for attempt in range(NUMBER_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                return PreOrder.objects.create(number=_preorder_number_next(), **fields)
-        except IntegrityError:
-            if attempt == NUMBER_ATTEMPTS - 1:
-                break
+    created = numbered_create(
+        PreOrder, attempts=NUMBER_ATTEMPTS, next_number=lambda: _preorder_number_next(), **fields
+    )
+    if created is not None:
+        return created
     raise OrdersError(
         OrdersErrorCode.NUMBER_ALLOCATION_FAILED,
         _("Many pre-orders are being placed right now; please try again."),
