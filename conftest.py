@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -10,6 +13,29 @@ from django.test import Client
 
 from heyi.accounts.models import Role, User
 from heyi.accounts.services import api_token_create, user_create
+
+
+@pytest.fixture(autouse=True)
+def _number_sequences_restart(request: Any, django_db_blocker: Any) -> None:
+    """On PostgreSQL, start each test's readable numbers at 1 again.
+
+    Orders are numbered from sequences there (heyi/core/numbering.py), and a sequence does not
+    roll back with the test's transaction; every table starts the test empty, so 1 is free.
+    """
+    if not {"db", "transactional_db"} & set(request.fixturenames) and not (
+        request.node.get_closest_marker("django_db")
+    ):
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    request.getfixturevalue("django_db_setup")
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(format('%I', sequencename), 1, false) FROM pg_sequences "
+            "WHERE sequencename LIKE '%\\_number\\_seq'"
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -90,3 +116,46 @@ class ApiClient:
 def api_as() -> Any:
     """`api_as(user)` gives a token-signed API client; `api_as(None)` an anonymous one."""
     return ApiClient
+
+
+# --- the browser: Debian's Chromium driven by Playwright against a live test server ------
+
+CHROMIUM = os.environ.get("HEYI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        if os.environ.get("HEYI_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium is required but not found at {CHROMIUM}")
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between page actions are plain synchronous calls, so Django may allow them.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any, settings: Any) -> Iterator[Any]:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()

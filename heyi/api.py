@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -75,7 +76,10 @@ def _add_routers() -> None:
     from heyi.contention.api import router as contention_router
     from heyi.demands.api import router as demands_router
     from heyi.designs.api import router as designs_router
+    from heyi.notifications.api import router as notifications_router
     from heyi.orders.api import router as orders_router
+    from heyi.products.api import router as products_router
+    from heyi.supply.api import router as supply_router
     from heyi.ventures.api import router as ventures_router
 
     for router in (
@@ -83,10 +87,18 @@ def _add_routers() -> None:
         ventures_router,
         demands_router,
         designs_router,
+        products_router,
         contention_router,
         orders_router,
+        supply_router,
+        notifications_router,
     ):
         api.add_router("/", router)
+    if settings.HEYI_BENCH_PROBE:
+        # Only for the load benchmark's yardstick; off by default, so not in openapi.json.
+        from heyi.probe.api import router as probe_router
+
+        api.add_router("/", probe_router)
 
 
 _add_routers()

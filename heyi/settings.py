@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -45,11 +46,15 @@ INSTALLED_APPS = [
     "allauth.account",
     "heyi.core",
     "heyi.accounts",
+    "heyi.notifications",
     "heyi.ventures",
     "heyi.demands",
     "heyi.designs",
+    "heyi.products",
     "heyi.contention",
     "heyi.orders",
+    "heyi.supply",
+    "heyi.probe",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "heyi.notifications.context_processors.notifications",
             ],
         },
     }
@@ -154,7 +160,15 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 # Uploaded pictures are served by the application unless a front server or object store does it.
 HEYI_SERVE_MEDIA = env_bool("HEYI_SERVE_MEDIA", True)
+# Mounts /api/v1/probe/writes, the one-insert yardstick of `heyi bench orders`; never in production.
+HEYI_BENCH_PROBE = env_bool("HEYI_BENCH_PROBE", False)
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# The daily order contention: the hour (platform time) it runs, its solver time limit and the
+# published lead-time penalty per unit and day of lead time, in yuan.
+HEYI_DAILY_CONTENTION_HOUR = int(os.environ.get("HEYI_DAILY_CONTENTION_HOUR", "2"))
+HEYI_DAILY_CONTENTION_SECONDS = int(os.environ.get("HEYI_DAILY_CONTENTION_SECONDS", "10"))
+HEYI_DAILY_LEAD_TIME_PENALTY = Decimal(os.environ.get("HEYI_DAILY_LEAD_TIME_PENALTY", "1.00"))
 
 # How long a production tender stays open after its pre-order campaign reaches the threshold.
 HEYI_PRODUCTION_TENDER_HOURS = int(os.environ.get("HEYI_PRODUCTION_TENDER_HOURS", "72"))

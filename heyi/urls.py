@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("heyi.designs.urls")),
     path("", include("heyi.contention.urls")),
     path("", include("heyi.orders.urls")),
+    path("", include("heyi.supply.urls")),
+    path("", include("heyi.notifications.urls")),
 ]
 
 if settings.HEYI_SERVE_MEDIA:

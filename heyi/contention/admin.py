@@ -7,7 +7,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from heyi.contention.models import AwardLine, Bid, Tender
+from heyi.contention.models import (
+    AwardLine,
+    Bid,
+    DailyRun,
+    DailyRunLine,
+    StandingBid,
+    Tender,
+)
 
 # Shown for every bid; the remaining fields are the bid's content, sealed until award.
 BID_PUBLIC_FIELDS = (
@@ -100,3 +107,58 @@ class AwardLineAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """The record is written by the services; the admin shows it."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(StandingBid)
+class StandingBidAdmin(_ReadOnlyAdmin):
+    list_display = ("product", "venture", "unit_price", "lead_time_days", "status", "revision")
+    list_filter = ("status", "product")
+    search_fields = ("venture__name", "product__name")
+    list_select_related = ("product", "venture")
+
+
+class DailyRunLineInline(admin.TabularInline):
+    model = DailyRunLine
+    fields = ("subject_uid", "product", "quantity", "venture", "unit_price", "lead_time_days")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DailyRun)
+class DailyRunAdmin(_ReadOnlyAdmin):
+    list_display = (
+        "number",
+        "run_on",
+        "trigger",
+        "order_count",
+        "allocated_count",
+        "total_price",
+        "solver_status",
+        "seconds",
+    )
+    list_filter = ("trigger", "solver_status")
+    inlines = [DailyRunLineInline]
+
+
+@admin.register(DailyRunLine)
+class DailyRunLineAdmin(_ReadOnlyAdmin):
+    list_display = ("run", "subject_uid", "product", "quantity", "venture", "unit_price")
+    list_select_related = ("run", "product", "venture")
+    search_fields = ("subject_uid", "venture__name")

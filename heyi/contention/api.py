@@ -9,6 +9,12 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from heyi.api_auth import OPTIONAL_AUTH
+from heyi.contention.daily_selectors import (
+    daily_run_get,
+    daily_run_table,
+    standing_bid_list_for_venture,
+)
+from heyi.contention.daily_services import standing_bid_pause, standing_bid_set
 from heyi.contention.errors import ContentionDomainError, ContentionErrorCode
 from heyi.contention.models import Bid, Tender
 from heyi.contention.schemas import (
@@ -18,6 +24,9 @@ from heyi.contention.schemas import (
     BidOut,
     BidSubmitIn,
     CancelIn,
+    DailyRunDetailOut,
+    StandingBidIn,
+    StandingBidOut,
     SubjectTypeValue,
     TenderIn,
     TenderListOut,
@@ -44,6 +53,7 @@ from heyi.contention.services import (
     tender_publish,
     tender_verify,
 )
+from heyi.products.selectors import product_get
 from heyi.ventures.selectors import venture_get
 
 router = Router(tags=["contention"])
@@ -212,3 +222,44 @@ def my_bid_list(
     """The current bids of every venture you act for."""
     bids = bid_list_for_user(user=request.user)
     return {"count": bids.count(), "items": list(bids[offset : offset + limit])}
+
+
+# --- daily order contention ---------------------------------------------------------------
+
+
+@router.get("/ventures/{slug}/standing-bids", response=list[StandingBidOut], tags=["daily"])
+def standing_bid_list(request: HttpRequest, slug: str) -> Any:
+    """A venture's standing bids on standard products (its members and operators)."""
+    venture = venture_get(slug=slug)
+    return list(standing_bid_list_for_venture(venture=venture, viewer=request.user))
+
+
+@router.put("/ventures/{slug}/standing-bids/{product}", response=StandingBidOut, tags=["daily"])
+def standing_bid_put(request: HttpRequest, slug: str, product: str, payload: StandingBidIn) -> Any:
+    """Place or revise the venture's standing bid on a product (its members); it counts from
+    the next daily run. The venture's daily capacity is its capacity per day."""
+    return standing_bid_set(
+        venture=venture_get(slug=slug),
+        product=product_get(slug=product),
+        actor=request.user,
+        unit_price=payload.unit_price,
+        lead_time_days=payload.lead_time_days,
+    )
+
+
+@router.post(
+    "/ventures/{slug}/standing-bids/{product}/pause", response=StandingBidOut, tags=["daily"]
+)
+def standing_bid_pause_endpoint(request: HttpRequest, slug: str, product: str) -> Any:
+    """Take the standing bid out of the coming runs; a PUT brings it back."""
+    return standing_bid_pause(
+        venture=venture_get(slug=slug), product=product_get(slug=product), actor=request.user
+    )
+
+
+@router.get("/daily-runs/{number}", response=DailyRunDetailOut, auth=OPTIONAL_AUTH, tags=["daily"])
+def daily_run_get_endpoint(request: HttpRequest, number: int) -> Any:
+    """One run and its public table: per venture and product, the orders, units and price."""
+    run = daily_run_get(number=number)
+    run.table = daily_run_table(run=run)  # type: ignore[attr-defined]
+    return run

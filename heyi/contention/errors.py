@@ -39,6 +39,9 @@ class ContentionErrorCode(StrEnum):
     BID_EXISTS = "bid_exists"
     BID_WITHDRAWN = "bid_withdrawn"
     NUMBER_ALLOCATION_FAILED = "number_allocation_failed"
+    PRODUCT_NOT_ON_SALE = "product_not_on_sale"
+    STANDING_BID_NOT_FOUND = "standing_bid_not_found"
+    DAILY_RUN_NOT_FOUND = "daily_run_not_found"
 
 
 class ContentionDomainError(DomainError):

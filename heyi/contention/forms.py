@@ -77,3 +77,17 @@ class BidForm(forms.Form):
 
 class BidWithdrawForm(forms.Form):
     venture = forms.SlugField(max_length=140, widget=forms.HiddenInput)
+
+
+class StandingBidForm(forms.Form):
+    """A standing bid's price and lead time; the services check the ranges."""
+
+    unit_price = forms.DecimalField(
+        label=_("Unit price (¥)"), max_digits=12, decimal_places=2, min_value=0
+    )
+    lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control form-control-sm"

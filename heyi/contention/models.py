@@ -180,3 +180,125 @@ class AwardLine(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.venture} on {self.tender}"
+
+
+# --- daily order contention ---------------------------------------------------------------
+
+
+class StandingBidStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+
+
+class StandingBid(BaseModel):
+    """A venture's standing offer to make a standard product: unit price and lead time.
+
+    The venture's daily capacity is its `capacity_per_day`, shared by all its standing bids.
+    Every change is kept in the audit trail; this row is the offer that counts today.
+    """
+
+    venture = models.ForeignKey(
+        "ventures.Venture", on_delete=models.PROTECT, related_name="standing_bids"
+    )
+    product = models.ForeignKey(
+        "products.Product", on_delete=models.PROTECT, related_name="standing_bids"
+    )
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    lead_time_days = models.PositiveIntegerField(_("lead time (days)"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=StandingBidStatus.choices,
+        default=StandingBidStatus.ACTIVE,
+    )
+    revision = models.PositiveIntegerField(default=1)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["product", "unit_price", "venture"]
+        verbose_name = _("standing bid")
+        verbose_name_plural = _("standing bids")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["venture", "product"], name="contention_standingbid_one_per_product"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="contention_standingbid_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venture} on {self.product} at {self.unit_price}"
+
+
+class DailyRunTrigger(models.TextChoices):
+    SCHEDULE = "schedule", _("The daily schedule")
+    OPERATOR = "operator", _("An operator")
+
+
+class DailyRun(BaseModel):
+    """One run of the daily order contention: its inputs' sizes, the solver's answer and bound."""
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    run_on = models.DateField(_("day"), db_index=True)
+    trigger = models.CharField(max_length=20, choices=DailyRunTrigger.choices)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The published cost rule the run used (lead-time penalty, time limit).
+    rule = models.JSONField(default=dict)
+    order_count = models.PositiveIntegerField(default=0)
+    unit_count = models.PositiveIntegerField(default=0)
+    allocated_count = models.PositiveIntegerField(default=0)
+    unallocated_count = models.PositiveIntegerField(default=0)
+    venture_count = models.PositiveIntegerField(default=0)
+    total_price = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    # In minor units (fen), penalties included; the bound is the solver's proven lower bound.
+    objective = models.BigIntegerField(null=True, blank=True)
+    bound = models.FloatField(null=True, blank=True)
+    solver_status = models.CharField(max_length=20, blank=True)
+    method = models.CharField(max_length=20, blank=True)
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("daily contention run")
+        verbose_name_plural = _("daily contention runs")
+
+    def __str__(self) -> str:
+        return f"D{self.number} ({self.run_on})"
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        return abs(self.objective - self.bound) / max(abs(self.objective), 1)
+
+
+class DailyRunLine(models.Model):
+    """One order of a run and the venture it went to (none when no venture could take it)."""
+
+    run = models.ForeignKey(DailyRun, on_delete=models.CASCADE, related_name="lines")
+    subject_uid = models.UUIDField(_("order"), db_index=True)
+    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    venture = models.ForeignKey(
+        "ventures.Venture", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    lead_time_days = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+        verbose_name = _("daily contention line")
+        verbose_name_plural = _("daily contention lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "subject_uid"], name="contention_dailyrunline_once_per_run"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_uid} → {self.venture or '—'}"

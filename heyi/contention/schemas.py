@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -201,3 +201,87 @@ class VerificationOut(Schema):
     differences: list[str]
     award_fingerprint: str
     rule_fingerprint: str
+
+
+# --- daily order contention ---------------------------------------------------------------
+
+
+class StandingBidIn(Schema):
+    unit_price: str = Field(description="Yuan per unit, as a decimal string.")
+    lead_time_days: int
+
+
+class StandingBidOut(Schema):
+    product: str
+    product_name: str
+    unit_price: str
+    lead_time_days: int
+    status: str
+    revision: int
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_product(obj: Any) -> str:
+        return str(obj.product.slug)
+
+    @staticmethod
+    def resolve_product_name(obj: Any) -> str:
+        return str(obj.product.name)
+
+    @staticmethod
+    def resolve_unit_price(obj: Any) -> str:
+        return f"{obj.unit_price:.2f}"
+
+
+class DailyRunOut(Schema):
+    number: int
+    run_on: date
+    trigger: str
+    rule: dict[str, str]
+    order_count: int
+    unit_count: int
+    allocated_count: int
+    unallocated_count: int
+    venture_count: int
+    total_price: str
+    objective: int | None = Field(description="Fen, lead-time and unallocated penalties included.")
+    bound: float | None = Field(description="The solver's proven lower bound on the objective.")
+    gap: float | None
+    solver_status: str
+    method: str
+    seconds: float
+    created_at: datetime
+
+    @staticmethod
+    def resolve_total_price(obj: Any) -> str:
+        return f"{obj.total_price:.2f}"
+
+
+class DailyRunRowOut(Schema):
+    venture: str | None
+    venture_name: str | None
+    product: str
+    orders: int
+    units: int
+    unit_price: str | None
+    lead_time_days: int | None
+
+    @staticmethod
+    def resolve_venture(obj: Any) -> str | None:
+        return obj.venture.slug if obj.venture else None
+
+    @staticmethod
+    def resolve_venture_name(obj: Any) -> str | None:
+        return obj.venture.name if obj.venture else None
+
+    @staticmethod
+    def resolve_product(obj: Any) -> str:
+        return str(obj.product.slug)
+
+    @staticmethod
+    def resolve_unit_price(obj: Any) -> str | None:
+        return None if obj.unit_price is None else f"{obj.unit_price:.2f}"
+
+
+class DailyRunDetailOut(DailyRunOut):
+    table: list[DailyRunRowOut]

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from heyi.contention import record_providers
 from heyi.contention.errors import ContentionErrorCode
 from heyi.contention.models import Bid, BidStatus, SubjectType, Tender, TenderStatus
 from heyi.core.errors import NotFound
@@ -85,10 +86,10 @@ def venture_ids_for_user(*, user: Any) -> set[int]:
 def venture_record_values(*, ventures: Iterable[Venture]) -> dict[int, dict[str, Decimal]]:
     """The record criteria (on-time rate, rating, fans) of each venture, by venture id.
 
-    Until the orders app records deliveries and ratings every venture gets RECORD_DEFAULTS;
-    this is the one place that will read the real record, so scoring and eligibility agree.
+    The orders app provides them (see record_providers); a venture with no record gets
+    RECORD_DEFAULTS. This is the one place scoring and eligibility read the record from.
     """
-    return {venture.pk: dict(RECORD_DEFAULTS) for venture in ventures}
+    return record_providers.collect([venture.pk for venture in ventures], RECORD_DEFAULTS)
 
 
 def _bids_current(tender: Tender) -> QuerySet[Bid]:

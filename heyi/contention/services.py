@@ -50,8 +50,9 @@ from heyi.core.errors import InvalidInput, NotFound, PermissionDenied
 from heyi.core.models import Category
 from heyi.core.numbering import number_next, numbered_create
 from heyi.core.text import text_clean
+from heyi.notifications.services import Notice, notification_send_many
 from heyi.ventures.models import Venture, VentureKind, VentureStatus
-from heyi.ventures.selectors import membership_is_active
+from heyi.ventures.selectors import member_list, membership_is_active
 
 TITLE_MAX_LENGTH = 200
 REQUIREMENTS_MAX_LENGTH = 8000
@@ -799,8 +800,41 @@ def tender_close(*, tender: Tender, actor: Any = None) -> Tender:
             "rule_fingerprint": locked.rule_fingerprint,
         },
     )
+    _bidders_tell(tender=locked, bids=bids, lines={line.bid_id: line for line in result.lines})
     transaction.on_commit(functools.partial(award_handlers.dispatch, tender=locked), robust=True)
     return _refresh(tender, locked)
+
+
+def _bidders_tell(*, tender: Tender, bids: list[Bid], lines: Mapping[str, Any]) -> None:
+    """Every bidding venture's members hear the outcome: their rank, score and what they won."""
+    notices = []
+    for bid in bids:
+        line = lines.get(str(bid.uid))
+        if line is not None:
+            title = _("Tender #%(number)d: you won %(quantity)d units") % {
+                "number": tender.number,
+                "quantity": line.quantity,
+            }
+        else:
+            title = _("Tender #%(number)d is decided") % {"number": tender.number}
+        body = _("%(venture)s ranked %(rank)s of %(count)d with a score of %(score)s.") % {
+            "venture": bid.venture.name,
+            "rank": bid.rank if bid.rank is not None else "—",
+            "count": len(bids),
+            "score": bid.score,
+        }
+        notices += [
+            Notice(
+                user=membership.user,
+                kind="contention.tender.awarded",
+                title=title,
+                body=body,
+                url=f"/tenders/{tender.number}/",
+            )
+            for membership in member_list(venture=bid.venture)
+        ]
+    if notices:
+        notification_send_many(notices=notices)
 
 
 def tender_verify(*, tender: Tender) -> Verification:

@@ -1011,3 +1011,58 @@ BID_PLANS = [
     "Sub-assemblies from our usual suppliers, final assembly and test in our own workshop.",
     "Pilot batch of ten first, the rest after the author approves the sample.",
 ]
+
+
+@dataclass(frozen=True)
+class ProductSeed:
+    name: str
+    category: str
+    price: str
+    description: str
+
+
+# Standard products on sale: designs that proved themselves, now ordered directly.
+PRODUCTS: list[ProductSeed] = [
+    ProductSeed(
+        "Crisper 320 two-door fridge",
+        "fridges",
+        "3299.00",
+        "A 320-litre two-door fridge with a humidity-controlled vegetable drawer that keeps "
+        "greens crisp for two weeks. Came out of the co-design of demand #1.",
+    ),
+    ProductSeed(
+        "Studio 180 compact fridge",
+        "fridges",
+        "1899.00",
+        "A quiet 180-litre fridge for small flats and offices: 36 dB, a flat back that fits "
+        "against the wall, and a freezer drawer that opens fully.",
+    ),
+    ProductSeed(
+        "Gentle 8 kg front loader",
+        "washing-machines",
+        "2599.00",
+        "An 8 kg front-loading washer with a wool and silk cycle and a 15-minute quick wash. "
+        "Balanced drum, so it stays quiet at night.",
+    ),
+    ProductSeed(
+        "Breeze 1.5 HP split air conditioner",
+        "air-conditioners",
+        "3099.00",
+        "A 1.5 HP inverter split unit that cools a 20 m² room, with a sleep mode that never "
+        "blows straight at the bed.",
+    ),
+    ProductSeed(
+        "Spring 60 L electric water heater",
+        "water-heaters",
+        "1499.00",
+        "A 60-litre water heater that heats in 40 minutes and keeps water warm for a day with "
+        "its thick insulation; a timer for cheaper night power.",
+    ),
+    ProductSeed(
+        "Clear Air 400 purifier",
+        "air-water",
+        "1299.00",
+        "A purifier for rooms up to 40 m² with a washable pre-filter and a filter that shows "
+        "its remaining life.",
+    ),
+]

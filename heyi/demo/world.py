@@ -16,15 +16,18 @@ from decimal import Decimal
 from typing import Any
 
 import time_machine
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from heyi.accounts.models import Role, User
 from heyi.accounts.services import user_create
+from heyi.contention.daily_services import standing_bid_set
 from heyi.contention.selectors import tender_list
 from heyi.contention.services import bid_submit, tender_close
 from heyi.core.errors import DomainError
@@ -46,6 +49,9 @@ from heyi.orders import order_services
 from heyi.orders.models import Order
 from heyi.orders.services import campaign_start, campaign_tender_open, preorder_place
 from heyi.orders.stages import Stage
+from heyi.orders.standard_services import daily_contention_run, standard_order_place
+from heyi.products.services import product_create
+from heyi.supply.demo import supply_demo_add
 from heyi.ventures.models import Venture, VentureKind, VentureStatus
 from heyi.ventures.services import (
     invitation_accept,
@@ -57,6 +63,7 @@ from heyi.ventures.services import (
 )
 
 SEED = 2015
+QUIET_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 CENT = Decimal("0.01")
 STORY_DAYS = 150
 # How many days before the load a demand in each status was raised: older ones went further.
@@ -478,6 +485,25 @@ RATING_COMMENTS = [
 ]
 
 
+def _order_step(world: World, order: Order, stage: Stage, maker: User, category: str) -> Order:
+    """One stage move as the right party makes it, with the sample photo and the user's parts."""
+    if stage == Stage.QUALITY_CHECKED:
+        photo = picture(f"Sample of order {order.number}", category, order.number, "quality check")
+        return order_services.order_advance(
+            order=order, actor=maker, to_stage=stage, note="Sample passed our checks.", photo=photo
+        )
+    if stage == Stage.SHIPPED:
+        order = order_services.order_sample_decide(order=order, actor=order.user, approve=True)
+        order = order_services.order_delivery_slot_choose(
+            order=order,
+            actor=order.user,
+            delivery_date=timezone.localdate() + timedelta(days=2),
+            window=world.rng.choice(["09-12", "12-15", "15-18", "18-21"]),
+        )
+    actor = order.user if stage in (Stage.DELIVERED, Stage.COMPLETED) else maker
+    return order_services.order_advance(order=order, actor=actor, to_stage=stage)
+
+
 def _orders_progress(world: World, demand: Demand, target: str) -> None:
     """Move the demand's orders along their stages as far as the demand's status says."""
     rng = world.rng
@@ -487,6 +513,7 @@ def _orders_progress(world: World, demand: Demand, target: str) -> None:
     )
     for position, order in enumerate(orders):
         world.count("orders")
+        assert order.venture_id is not None  # orders from an award always have their maker
         maker = world.members[order.venture_id][0]
         # Orders of a demand still in production are spread over the stages before delivery.
         stop = len(path)
@@ -496,33 +523,7 @@ def _orders_progress(world: World, demand: Demand, target: str) -> None:
             stop = len(path) - position % 2  # some are installed, some only delivered
         for stage in path[:stop]:
             with world.clock.at(world.clock.step(30, 900)):
-                if stage == Stage.QUALITY_CHECKED:
-                    photo = picture(
-                        f"Sample of order {order.number}",
-                        demand.category.slug,
-                        order.number,
-                        "quality check",
-                    )
-                    order = order_services.order_advance(
-                        order=order,
-                        actor=maker,
-                        to_stage=stage,
-                        note="Sample passed our checks.",
-                        photo=photo,
-                    )
-                    continue
-                if stage == Stage.SHIPPED:
-                    order = order_services.order_sample_decide(
-                        order=order, actor=order.user, approve=True
-                    )
-                    order = order_services.order_delivery_slot_choose(
-                        order=order,
-                        actor=order.user,
-                        delivery_date=timezone.localdate() + timedelta(days=2),
-                        window=rng.choice(["09-12", "12-15", "15-18", "18-21"]),
-                    )
-                actor = order.user if stage in (Stage.DELIVERED, Stage.COMPLETED) else maker
-                order = order_services.order_advance(order=order, actor=actor, to_stage=stage)
+                order = _order_step(world, order, stage, maker, demand.category.slug)
         if target == DemandStatus.CLOSED or (target == DemandStatus.DELIVERED and position % 2):
             with world.clock.at(world.clock.step(60, 900)):
                 order_services.order_rate(
@@ -659,6 +660,162 @@ def _co_design(
     world.count("selections")
 
 
+# --- standard products and the daily order contention -------------------------------------
+
+STANDARD_DAYS = 12  # how many days back standard products went on sale
+STANDARD_STAGES = [
+    Stage.CONFIRMED,
+    Stage.IN_PRODUCTION,
+    Stage.QUALITY_CHECKED,
+    Stage.SHIPPED,
+    Stage.AT_STATION,
+    Stage.OUT_FOR_DELIVERY,
+    Stage.DELIVERED,
+    Stage.COMPLETED,
+]
+
+
+def _standard_order_walk(
+    world: World, order: Order, stages: list[Stage], start: datetime, spacing: timedelta
+) -> Order:
+    """Move an allocated standard order through `stages`, about `spacing` apart from `start`."""
+    assert order.venture_id is not None
+    maker = world.members[order.venture_id][0]
+    moment = start
+    for stage in stages:
+        moment += spacing * world.rng.uniform(0.8, 1.0)
+        with world.clock.at(min(moment, world.clock.limit)):
+            order = _order_step(world, order, stage, maker, "smart-home")
+    return order
+
+
+def _standard_products(world: World) -> None:
+    """Products on sale, makers' standing bids, a fortnight of direct orders and daily runs."""
+    rng = world.rng
+    operator = world.cast["operator"]
+    today = timezone.localtime(world.clock.limit).replace(hour=0, minute=0, second=0, microsecond=0)
+    first_day = today - timedelta(days=STANDARD_DAYS)
+    products = []
+    with world.clock.at(first_day - timedelta(hours=6)):
+        for seed in data.PRODUCTS:
+            products.append(
+                product_create(
+                    actor=operator,
+                    name=seed.name,
+                    description=seed.description,
+                    list_price=seed.price,
+                    category_slug=seed.category,
+                )
+            )
+            world.count("products")
+    makers = [
+        v
+        for v in world.ventures
+        if v.kind == VentureKind.MAKER and v.status != VentureStatus.DISSOLVED
+    ]
+    with world.clock.at(first_day - timedelta(hours=3)):
+        for product in products:
+            category = product.category.slug if product.category else ""
+            bidders = [v for v in makers if category in {c.slug for c in v.categories.all()}]
+            others = [v for v in makers if v not in bidders]
+            bidders += rng.sample(others, k=min(len(others), 2))
+            for venture in bidders:
+                share = Decimal(rng.randint(60, 78)) / 100
+                standing_bid_set(
+                    venture=venture,
+                    product=product,
+                    actor=world.members[venture.pk][0],
+                    unit_price=(product.list_price * share).quantize(Decimal("1")),
+                    lead_time_days=rng.randint(2, 9),
+                )
+                world.count("standing bids")
+    buyers = world.residents
+    for day in range(STANDARD_DAYS + 1):
+        morning = first_day + timedelta(days=day)
+        if day > 0:
+            # The run of the day, at the published hour, allocates yesterday's paid orders.
+            with world.clock.at(morning + timedelta(hours=settings.HEYI_DAILY_CONTENTION_HOUR)):
+                daily_contention_run()
+            world.count("daily runs")
+            walked = Order.objects.filter(
+                product__isnull=False, allocated_at__gte=morning
+            ).select_related("user", "venture", "product")
+            for order in walked:
+                # An order whose lead time has passed was delivered, nearly always by its
+                # promise (one in ten a little late); a younger one has gone as far as its age.
+                allocated_at = order.allocated_at or morning
+                age = (world.clock.limit - allocated_at) / timedelta(days=1)
+                lead = max(1, order.lead_time_days or 1)
+                delivered_at = STANDARD_STAGES.index(Stage.DELIVERED) + 1
+                if age > lead + 1:
+                    stages = STANDARD_STAGES
+                    late = 1.2 if rng.random() < 0.1 else 0.9
+                    spacing = timedelta(days=lead) * late / delivered_at
+                else:
+                    done = max(1, min(delivered_at - 1, int(delivered_at * age / (lead + 1))))
+                    stages = STANDARD_STAGES[:done]
+                    spacing = timedelta(days=age) / (done + 1)
+                start = morning + timedelta(hours=settings.HEYI_DAILY_CONTENTION_HOUR)
+                order = _standard_order_walk(world, order, stages, start, spacing)
+                if order.stage == Stage.COMPLETED and rng.random() < 0.7:
+                    with world.clock.at(min(start + timedelta(days=lead + 1), world.clock.limit)):
+                        order_services.order_rate(
+                            order=order,
+                            actor=order.user,
+                            stars=rng.choice([5, 5, 4, 4, 3]),
+                            comment=rng.choice(RATING_COMMENTS),
+                        )
+                    world.count("ratings")
+        if day == STANDARD_DAYS:
+            break  # today: the run happened; today's orders come in below the limit
+        for position in range(rng.randint(4, 9)):
+            moment = morning + timedelta(hours=rng.randint(8, 22), minutes=rng.randint(0, 59))
+            # The demo's own user orders every few days, so their pages have something to show.
+            buyer = world.cast["user"] if position == 0 and day % 4 == 1 else rng.choice(buyers)
+            city, latitude, longitude = rng.choice(data.CITY_POINTS)
+            with world.clock.at(min(moment, world.clock.limit)):
+                order = standard_order_place(
+                    product=rng.choice(products),
+                    user=buyer,
+                    quantity=rng.choice([1, 1, 1, 2, 2, 3]),
+                    address=f"No. {rng.randint(1, 300)} {rng.choice(data.STREETS)} Road, {city}",
+                    latitude=latitude,
+                    longitude=longitude,
+                )
+                world.count("standard orders")
+                if rng.random() < 0.9:
+                    order_services.order_advance(order=order, actor=order.user, to_stage="paid")
+                elif rng.random() < 0.5:
+                    order_services.order_advance(
+                        order=order, actor=order.user, to_stage="cancelled"
+                    )
+    # Orders placed and paid since today's run wait for tomorrow's.
+    for position in range(3):
+        city, latitude, longitude = rng.choice(data.CITY_POINTS)
+        with world.clock.at(world.clock.step(5, 30)):
+            order = standard_order_place(
+                product=rng.choice(products),
+                user=world.cast["user"] if position == 0 else rng.choice(buyers),
+                quantity=1,
+                address=f"No. {rng.randint(1, 300)} {rng.choice(data.STREETS)} Road, {city}",
+                latitude=latitude,
+                longitude=longitude,
+            )
+            order_services.order_advance(order=order, actor=order.user, to_stage="paid")
+            world.count("standard orders")
+
+
+def _late_orders_noticed(world: World) -> None:
+    """Orders of the story that missed their promise were noticed back then, as the sweep does."""
+    for order_id in order_services.order_list_late_ids(now=world.clock.limit):
+        promised_by = Order.objects.values_list("promised_by", flat=True).get(pk=order_id)
+        assert promised_by is not None
+        moment = min(promised_by + timedelta(hours=1), world.clock.limit)
+        with world.clock.at(moment):
+            order_services.order_delay_notice(order_id=order_id, now=moment)
+        world.count("late orders")
+
+
 def demo_world_is_loaded() -> bool:
     return User.objects.filter(email=demo_email("operator")).exists()
 
@@ -676,7 +833,8 @@ def demo_world_load(*, reset: bool = False) -> str:
     world = World(rng=rng, clock=Clock(today - timedelta(days=STORY_DAYS), rng, limit))
     password_hash = make_password(data.DEMO_PASSWORD)
     try:
-        with transaction.atomic():
+        # The story's notices are history: they stay on the site, no e-mail goes out for them.
+        with override_settings(EMAIL_BACKEND=QUIET_MAIL), transaction.atomic():
             for position, (slug, name) in enumerate(data.CATEGORIES):
                 category_ensure(slug=slug, name=name, position=position)
             _people(world, password_hash)
@@ -684,6 +842,10 @@ def demo_world_load(*, reset: bool = False) -> str:
             authors = [p for p in world.residents if rng.random() < 0.6] or world.residents
             for index, seed in enumerate(data.DEMANDS):
                 _demand_life(world, seed, index, authors)
+            _standard_products(world)
+            _late_orders_noticed(world)
+            for what, count in supply_demo_add(rng=rng, operator=world.cast["operator"]).items():
+                world.count(what, count)
     except DomainError as error:
         raise RuntimeError(f"the demo world broke a rule: {error.code}: {error.message}") from error
     seconds = (timezone.now() - started).total_seconds()
@@ -696,5 +858,9 @@ def demo_world_load(*, reset: bool = False) -> str:
         f"({c.get('versions', 0)} later versions), {c.get('votes', 0)} votes, "
         f"{c.get('selections', 0)} chosen designs, {c.get('pre-orders', 0)} pre-orders, "
         f"{c.get('tenders', 0)} tenders with {c.get('bids', 0)} sealed bids, "
-        f"{c.get('orders', 0)} orders, {c.get('ratings', 0)} ratings."
+        f"{c.get('orders', 0)} orders, {c.get('products', 0)} standard products with "
+        f"{c.get('standing bids', 0)} standing bids, {c.get('standard orders', 0)} direct "
+        f"orders in {c.get('daily runs', 0)} daily runs, {c.get('ratings', 0)} ratings, "
+        f"{c.get('catalogue items', 0)} catalogue items, {c.get('BOM lines', 0)} BOM lines, "
+        f"{c.get('RFQs', 0)} requests for quotation."
     )

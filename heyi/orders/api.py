@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
 
 from heyi.api_auth import OPTIONAL_AUTH
+from heyi.contention import daily_selectors
+from heyi.contention.models import DailyRunTrigger
+from heyi.contention.schemas import DailyRunOut
 from heyi.demands.selectors import demand_get
-from heyi.orders import order_selectors, order_services, selectors, services
+from heyi.orders import order_selectors, order_services, selectors, services, standard_services
 from heyi.orders.schemas import (
     CampaignCancelIn,
     CampaignIn,
@@ -26,8 +30,10 @@ from heyi.orders.schemas import (
     RatingIn,
     RatingOut,
     SampleApprovalIn,
+    StandardOrderIn,
     money,
 )
+from heyi.products.selectors import product_get
 from heyi.ventures.selectors import venture_get
 
 router = Router(tags=["pre-orders"])
@@ -115,6 +121,23 @@ def configurator_price(request: HttpRequest, number: int, payload: PriceIn) -> A
 # --- orders -----------------------------------------------------------------------------------
 
 
+@router.post("/products/{slug}/orders", response={201: OrderOut}, tags=["orders"])
+def standard_order_place(request: HttpRequest, slug: str, payload: StandardOrderIn) -> Any:
+    """Order a standard product at its list price; the daily order contention picks its maker.
+
+    Send an Idempotency-Key: a retried request returns the first order and places no second.
+    """
+    order = standard_services.standard_order_place(
+        product=product_get(slug=slug),
+        user=request.user,
+        quantity=payload.quantity,
+        address=payload.address,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+    )
+    return Status(201, order)
+
+
 @router.get("/me/orders", response=list[OrderOut], tags=["orders"])
 def order_list_mine(request: HttpRequest) -> Any:
     """Your orders, newest first."""
@@ -133,6 +156,23 @@ def order_advance(request: HttpRequest, number: int, payload: OrderAdvanceIn) ->
     order = order_selectors.order_get(number=number)
     order_services.order_advance(
         order=order, actor=request.user, to_stage=payload.to_stage, note=payload.note
+    )
+    return order_selectors.order_get(number=number)
+
+
+@router.post("/orders/{number}/advance-with-photo", response=OrderDetailOut, tags=["orders"])
+def order_advance_with_photo(
+    request: HttpRequest,
+    number: int,
+    to_stage: Form[str],
+    photo: File[UploadedFile],
+    note: Form[str] = "",
+) -> Any:
+    """The same move as `/advance`, as multipart/form-data with a photo (JPEG, PNG or WebP):
+    required for the quality check (the sample the user approves), welcome on any move."""
+    order = order_selectors.order_get(number=number)
+    order_services.order_advance(
+        order=order, actor=request.user, to_stage=to_stage, note=note, photo=photo
     )
     return order_selectors.order_get(number=number)
 
@@ -172,3 +212,24 @@ def venture_order_list(request: HttpRequest, slug: str) -> Any:
     """The venture's orders (its members and operators)."""
     venture = venture_get(slug=slug)
     return list(order_selectors.order_list_for_venture(venture=venture, user=request.user))
+
+
+@router.get("/daily-runs", response=list[DailyRunOut], auth=OPTIONAL_AUTH, tags=["daily"])
+def daily_run_list(
+    request: HttpRequest,
+    limit: int = Query(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+) -> Any:
+    """The runs of the daily order contention, newest first, with the solver's bound.
+    (Listed here beside the operator's POST, which needs the orders it allocates.)"""
+    return list(daily_selectors.daily_run_list()[offset : offset + limit])
+
+
+@router.post("/daily-runs", response={201: DailyRunOut}, tags=["daily"])
+def daily_run_now(request: HttpRequest) -> Any:
+    """Run the daily order contention now (operators): allocate every paid standard order
+    still waiting for a maker."""
+    run = standard_services.daily_contention_run(
+        trigger=DailyRunTrigger.OPERATOR, actor=request.user
+    )
+    return Status(201, run)

@@ -10,7 +10,10 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         # Contention may not import orders, so orders tells it what to do after an award.
-        from heyi.contention import award_handlers
+        from heyi.contention import award_handlers, record_providers
+        from heyi.orders.order_selectors import venture_record
         from heyi.orders.order_services import order_award_apply
 
         award_handlers.register("demand_production", order_award_apply)
+        # Deliveries and ratings are the ventures' record that future tenders score.
+        record_providers.register("orders", venture_record)

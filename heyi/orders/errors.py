@@ -44,6 +44,9 @@ class OrdersErrorCode(StrEnum):
     RATING_NOT_YET = "rating_not_yet"
     RATING_STARS_INVALID = "rating_stars_invalid"
     ALREADY_RATED = "already_rated"
+    NOT_ALLOCATED = "order_not_allocated"
+    PRODUCT_NOT_ON_SALE = "product_not_on_sale"
+    ADDRESS_INVALID = "address_invalid"
 
 
 class OrdersError(DomainError):

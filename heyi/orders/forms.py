@@ -69,8 +69,8 @@ class ConfiguratorForm(forms.Form):
         }
 
 
-class PreOrderForm(ConfiguratorForm):
-    """The configurator plus where to deliver: a written address and a point on the map."""
+class DeliveryPointFields(forms.Form):
+    """Where to deliver: a written address and a point on the map."""
 
     address = forms.CharField(
         label=_("Delivery address"),
@@ -89,6 +89,22 @@ class PreOrderForm(ConfiguratorForm):
         decimal_places=6,
         help_text=_("From -180 to 180, for example 120.382600."),
     )
+
+
+class PreOrderForm(ConfiguratorForm, DeliveryPointFields):
+    """The configurator plus where to deliver."""
+
+
+class StandardOrderForm(DeliveryPointFields):
+    """A quantity of a standard product and where to deliver it."""
+
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100, initial=1)
+
+    field_order = ["quantity", "address", "latitude", "longitude"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
 
 
 class CampaignForm(forms.Form):

@@ -179,8 +179,17 @@ class Order(BaseModel):
     pre_order = models.OneToOneField(
         PreOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="order"
     )
-    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="orders")
-    venture = models.ForeignKey("ventures.Venture", on_delete=models.PROTECT, related_name="orders")
+    # A made-to-order order has the demand it was designed for; a standard order its product.
+    demand = models.ForeignKey(
+        Demand, on_delete=models.PROTECT, related_name="orders", null=True, blank=True
+    )
+    product = models.ForeignKey(
+        "products.Product", on_delete=models.PROTECT, related_name="orders", null=True, blank=True
+    )
+    # Empty until the day's order contention allocates a standard order to a venture.
+    venture = models.ForeignKey(
+        "ventures.Venture", on_delete=models.PROTECT, related_name="orders", null=True, blank=True
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
     )
@@ -192,7 +201,17 @@ class Order(BaseModel):
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     # What the venture is paid per unit: its awarded price (the ledger posts the difference).
-    maker_unit_price = models.DecimalField(_("maker unit price"), max_digits=12, decimal_places=2)
+    maker_unit_price = models.DecimalField(
+        _("maker unit price"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # The maker's promised lead time, and when the daily contention allocated the order.
+    lead_time_days = models.PositiveIntegerField(_("lead time (days)"), null=True, blank=True)
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    # The maker's promise (award or allocation + lead time) and when the goods arrived: the
+    # venture's on-time record. A late order's user is told once (delay_noticed_at).
+    promised_by = models.DateTimeField(_("promised by"), null=True, blank=True, db_index=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    delay_noticed_at = models.DateTimeField(null=True, blank=True)
     address = models.CharField(_("delivery address"), max_length=300)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
@@ -225,14 +244,29 @@ class Order(BaseModel):
                 condition=Q(unit_price__gte=0) & Q(maker_unit_price__gte=0),
                 name="orders_order_prices_not_negative",
             ),
+            models.CheckConstraint(
+                condition=Q(demand__isnull=False) | Q(product__isnull=False),
+                name="orders_order_demand_or_product",
+            ),
         ]
         indexes = [
             models.Index(fields=["user", "-created_at"]),
             models.Index(fields=["venture", "stage"]),
+            models.Index(fields=["product", "stage"]),
         ]
 
     def __str__(self) -> str:
         return f"O{self.number} × {self.quantity}"
+
+    @property
+    def is_standard(self) -> bool:
+        return self.product_id is not None
+
+    @property
+    def title(self) -> str:
+        if self.product is not None:
+            return self.product.name
+        return self.demand.title if self.demand is not None else ""
 
 
 class OrderEventKind(models.TextChoices):
@@ -241,6 +275,8 @@ class OrderEventKind(models.TextChoices):
     SAMPLE_REJECTED = "sample_rejected", _("Sample rejected")
     DELIVERY_SLOT = "delivery_slot", _("Delivery slot chosen")
     RATED = "rated", _("Rated")
+    ALLOCATED = "allocated", _("Allocated by the daily contention")
+    DELAYED = "delayed", _("Late against the promise")
 
 
 class OrderEvent(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from heyi.accounts.selectors import user_is_operator
@@ -16,9 +16,14 @@ from heyi.orders.stages import Party, Rule, Stage, moves_for
 from heyi.ventures.models import Venture
 from heyi.ventures.selectors import membership_is_active
 
+# The moves a standard order not yet allocated to a venture may make.
+UNALLOCATED_MOVES = frozenset({Stage.PAID, Stage.CANCELLED, Stage.REFUNDED})
+
 
 def _order_queryset() -> QuerySet[Order]:
-    return Order.objects.select_related("demand", "venture", "user", "pre_order", "rating")
+    return Order.objects.select_related(
+        "demand", "product", "venture", "user", "pre_order", "rating"
+    )
 
 
 def order_parties(*, order: Order, user: Any) -> frozenset[Party]:
@@ -28,7 +33,7 @@ def order_parties(*, order: Order, user: Any) -> frozenset[Party]:
     parties = set()
     if order.user_id == user.pk:
         parties.add(Party.USER)
-    if membership_is_active(venture=order.venture, user=user):
+    if order.venture is not None and membership_is_active(venture=order.venture, user=user):
         parties.add(Party.VENTURE)
     if user_is_operator(user):
         parties.add(Party.OPERATOR)
@@ -99,6 +104,9 @@ def order_moves(*, order: Order, parties: frozenset[Party]) -> list[tuple[Stage,
         moves = [move for move in moves if move[0] != Stage.SHIPPED or ready]
     if order.paid_at is None:
         moves = [move for move in moves if move[0] != Stage.REFUNDED]
+    if order.venture_id is None:
+        # A standard order goes no further than paid until the daily contention allocates it.
+        moves = [move for move in moves if move[0] in UNALLOCATED_MOVES]
     return moves
 
 
@@ -116,3 +124,40 @@ def venture_rating_summary(*, venture_ids: list[int]) -> dict[int, tuple[Decimal
         row["venture_id"]: (Decimal(str(row["mean"])).quantize(Decimal("0.01")), row["count"])
         for row in rows
     }
+
+
+ON_TIME_PLACES = Decimal("0.0001")
+
+
+def venture_record(venture_ids: list[int]) -> dict[int, dict[str, Decimal]]:
+    """Each venture's record from its orders, for contention's scoring (a record provider).
+
+    - on_time_rate: of its delivered orders that carried a promise, the share delivered by then;
+    - rating: the mean of its ratings, 2 places;
+    - fans: how many different people rated it 4 or 5 stars.
+    A venture without deliveries or ratings is left out, so it keeps the defaults (zero).
+    """
+    record: dict[int, dict[str, Decimal]] = {}
+    delivered = (
+        Order.objects.filter(
+            venture_id__in=venture_ids, delivered_at__isnull=False, promised_by__isnull=False
+        )
+        .values("venture_id")
+        .annotate(
+            total=Count("id"),
+            on_time=Count("id", filter=Q(delivered_at__lte=F("promised_by"))),
+        )
+    )
+    for row in delivered:
+        rate = Decimal(row["on_time"]) / Decimal(row["total"])
+        record.setdefault(row["venture_id"], {})["on_time_rate"] = rate.quantize(ON_TIME_PLACES)
+    for venture_id, (mean, _count) in venture_rating_summary(venture_ids=venture_ids).items():
+        record.setdefault(venture_id, {})["rating"] = mean
+    fans = (
+        OrderRating.objects.filter(venture_id__in=venture_ids, stars__gte=4)
+        .values("venture_id")
+        .annotate(people=Count("user_id", distinct=True))
+    )
+    for row in fans:
+        record.setdefault(row["venture_id"], {})["fans"] = Decimal(row["people"])
+    return record

@@ -46,11 +46,12 @@ from django.utils.translation import gettext_lazy
 from heyi.contention.models import AwardLine, Tender, TenderStatus
 from heyi.core.audit import audit_record
 from heyi.core.errors import InvalidInput, PermissionDenied
-from heyi.core.numbering import number_next
+from heyi.core.numbering import number_block
 from heyi.core.pictures import picture_validate
 from heyi.core.text import text_clean
 from heyi.demands.models import DemandStatus
 from heyi.demands.services import demand_status_change
+from heyi.notifications.services import Notice
 from heyi.orders import order_selectors
 from heyi.orders.errors import OrdersError, OrdersErrorCode
 from heyi.orders.models import (
@@ -66,8 +67,9 @@ from heyi.orders.models import (
     PreOrderStatus,
     SampleStatus,
 )
-from heyi.orders.services import _notices_send
+from heyi.orders.services import notices_send, preorders_cancelled_notice
 from heyi.orders.stages import (
+    MAIN_LINE,
     RATING_STAGES,
     SLOT_STAGES,
     Party,
@@ -75,6 +77,7 @@ from heyi.orders.stages import (
     StageError,
     transition_check,
 )
+from heyi.ventures.selectors import member_list
 
 logger = logging.getLogger(__name__)
 
@@ -85,18 +88,30 @@ NUMBER_ATTEMPTS = 5
 SLOT_DAYS_MAX = 60
 
 
+def demand_uid_of(order: Order) -> Any:
+    """The demand an order's trace rows belong to; standard orders have none."""
+    return order.demand.uid if order.demand is not None else None
+
+
+def _maker(order: Order) -> str:
+    return order.venture.name if order.venture is not None else _("the daily contention")
+
+
+def _maker_slug(order: Order) -> str:
+    return order.venture.slug if order.venture is not None else ""
+
+
 def _audit_stage(*, order: Order, actor: Any, party: str, from_stage: str, to_stage: str) -> None:
     """The public trace shows the venture and the stage, never who bought."""
     audit_record(
         type="orders.order.stage_advanced",
-        summary=f"Order O{order.number} by {order.venture.name} moved from {from_stage} "
-        f"to {to_stage}",
+        summary=f"Order O{order.number} by {_maker(order)} moved from {from_stage} to {to_stage}",
         actor=actor,
         subject=order,
-        demand_uid=order.demand.uid,
+        demand_uid=demand_uid_of(order),
         data={
             "number": order.number,
-            "venture": order.venture.slug,
+            "venture": _maker_slug(order),
             "from_stage": from_stage,
             "to_stage": to_stage,
             "party": party,
@@ -115,20 +130,19 @@ USER_NOTICES: dict[str, Any] = {
 }
 
 
-def _user_notice(order: Order, to_stage: str, note: str) -> tuple[str, str, str]:
-    subject = _("Order O%(number)d: %(stage)s") % {
+def _user_notice(order: Order, to_stage: str, note: str) -> Notice:
+    title = _("Order O%(number)d: %(stage)s") % {
         "number": order.number,
         "stage": OrderStage(to_stage).label,
     }
-    body = _(
-        "Hello %(name)s,\n\n%(message)s\n%(note)s\nFollow it on heyi: /orders/%(number)d/\n\n— heyi"
-    ) % {
-        "name": order.user.name,
-        "message": str(USER_NOTICES[to_stage]),
-        "note": f"\n{note}\n" if note else "",
-        "number": order.number,
-    }
-    return (order.user.email, subject, body)
+    body = str(USER_NOTICES[to_stage]) + (f"\n\n{note}" if note else "")
+    return Notice(
+        user=order.user,
+        kind=f"orders.order.{to_stage}",
+        title=title,
+        body=body,
+        url=f"/orders/{order.number}/",
+    )
 
 
 # --- from the award ---------------------------------------------------------------------------
@@ -160,10 +174,6 @@ def allocation_plan(*, pre_orders: Iterable[PreOrder], lines: list[AwardLine]) -
         remaining[line.pk] = max(0, remaining[line.pk] - pre_order.quantity)
         room[line.pk] -= pre_order.quantity
     return Allocation(lines=chosen, unserved=unserved)
-
-
-def _order_number_next() -> int:
-    return number_next(Order)
 
 
 def _campaign_for_tender(tender: Tender) -> PreOrderCampaign | None:
@@ -199,30 +209,28 @@ def _pre_orders_cancel(
     notices = []
     for owned in by_user.values():
         person = owned[0].user
-        numbers = ", ".join(f"P{p.number}" for p in owned)
-        subject = _("Your pre-order for #%(number)d was cancelled") % {"number": demand.number}
-        body = _(
-            "Hello %(name)s,\n\nYour pre-orders %(numbers)s for demand #%(number)d were "
-            "cancelled.\n\nReason: %(reason)s\n\nNothing will be charged, and any money held "
-            "for them is returned.\n\n— heyi"
-        ) % {"name": person.name, "numbers": numbers, "number": demand.number, "reason": reason}
-        notices.append((person.email, subject, body))
-    transaction.on_commit(lambda: _notices_send(notices), robust=True)
+        lines = "\n".join(
+            f"  P{p.number}: {p.quantity} × {p.unit_price} {p.currency}" for p in owned
+        )
+        notices.append(
+            preorders_cancelled_notice(person=person, demand=demand, lines=lines, reason=reason)
+        )
+    notices_send(notices)
 
 
 def _orders_insert(
     *, campaign: PreOrderCampaign, tender: Tender, allocation: Allocation, now: datetime
 ) -> list[Order]:
     """Write the orders and their first three timeline steps (placed, paid, confirmed)."""
-    base = _order_number_next()
     pre_orders = sorted(allocation.lines, key=lambda pk: pk)
+    numbers = number_block(Order, count=len(pre_orders))
     by_pk = {p.pk: p for p in PreOrder.objects.select_related("user").filter(pk__in=pre_orders)}
     orders = []
     for offset, pk in enumerate(pre_orders):
         pre_order, line = by_pk[pk], allocation.lines[pk]
         orders.append(
             Order(
-                number=base + offset,
+                number=numbers[offset],
                 pre_order=pre_order,
                 demand=campaign.demand,
                 venture=line.venture,
@@ -234,6 +242,8 @@ def _orders_insert(
                 total=pre_order.total,
                 currency=pre_order.currency,
                 maker_unit_price=line.unit_price,
+                lead_time_days=line.bid.lead_time_days,
+                promised_by=now + timedelta(days=line.bid.lead_time_days),
                 address=pre_order.address,
                 latitude=pre_order.latitude,
                 longitude=pre_order.longitude,
@@ -251,7 +261,7 @@ def _orders_insert(
     events = []
     for order in orders:
         pre_order_number = by_pk[order.pre_order_id].number if order.pre_order_id else 0
-        values = {"pre_order": pre_order_number, "venture": order.venture.name}
+        values = {"pre_order": pre_order_number, "venture": _maker(order)}
         for from_stage, to_stage, note in steps:
             events.append(
                 OrderEvent(
@@ -299,29 +309,30 @@ def order_create_from_award(*, tender: Tender) -> list[Order]:
             reason=_("The winning ventures cannot make this many units."),
             now=now,
         )
-        notices = [
-            (
-                order.user.email,
-                _("Order O%(number)d is confirmed") % {"number": order.number},
-                _(
-                    "Hello %(name)s,\n\nYour pre-order P%(pre_order)d for #%(demand)d is now "
-                    "order O%(number)d, made by %(venture)s.\nFollow it on heyi: "
-                    "/orders/%(number)d/\n\n— heyi"
+        notices_send(
+            [
+                Notice(
+                    user=order.user,
+                    kind="orders.order.confirmed",
+                    title=_("Order O%(number)d is confirmed") % {"number": order.number},
+                    body=_(
+                        "Your pre-order P%(pre_order)d for #%(demand)d won its tender: it is now "
+                        "order O%(number)d, made by %(venture)s."
+                    )
+                    % {
+                        "pre_order": order.pre_order.number if order.pre_order else 0,
+                        "demand": campaign.demand.number,
+                        "number": order.number,
+                        "venture": _maker(order),
+                    },
+                    url=f"/orders/{order.number}/",
                 )
-                % {
-                    "name": order.user.name,
-                    "pre_order": order.pre_order.number if order.pre_order else 0,
-                    "demand": campaign.demand.number,
-                    "number": order.number,
-                    "venture": order.venture.name,
-                },
-            )
-            for order in orders
-        ]
-        transaction.on_commit(lambda: _notices_send(notices), robust=True)
+                for order in orders
+            ]
+        )
         per_venture: dict[str, int] = {}
         for order in orders:
-            per_venture[order.venture.slug] = per_venture.get(order.venture.slug, 0) + (
+            per_venture[_maker_slug(order)] = per_venture.get(_maker_slug(order), 0) + (
                 order.quantity
             )
         audit_record(
@@ -527,6 +538,9 @@ def order_advance(
     if to_stage == Stage.PAID:
         locked.paid_at = now
         fields.append("paid_at")
+    if to_stage == Stage.DELIVERED:
+        locked.delivered_at = now
+        fields.append("delivered_at")
     if to_stage == Stage.QUALITY_CHECKED:
         # The photo is the sample the user now approves or rejects.
         locked.sample_status = SampleStatus.PENDING
@@ -545,13 +559,17 @@ def order_advance(
     _audit_stage(order=locked, actor=actor, party=party, from_stage=from_stage, to_stage=to_stage)
     if to_stage in USER_NOTICES and party != Party.USER:
         # The buyer hears of what others did to their order; not of their own moves.
-        notice = _user_notice(locked, to_stage, note)
-        transaction.on_commit(lambda: _notices_send([notice]), robust=True)
+        notices_send([_user_notice(locked, to_stage, note)])
     return locked
 
 
 def _preconditions(*, order: Order, to_stage: str) -> None:
     """What the table cannot say: the user's parts done before shipping, payment before refund."""
+    if order.venture_id is None and to_stage not in order_selectors.UNALLOCATED_MOVES:
+        raise OrdersError(
+            OrdersErrorCode.NOT_ALLOCATED,
+            _("No venture makes this order yet: the daily order contention allocates it."),
+        )
     if to_stage == Stage.SHIPPED:
         if order.sample_status != SampleStatus.APPROVED:
             raise OrdersError(
@@ -604,7 +622,7 @@ def order_sample_decide(*, order: Order, actor: Any, approve: bool, note: str = 
         summary=f"The sample of order O{locked.number} was {'approved' if approve else 'rejected'}",
         actor=actor,
         subject=locked,
-        demand_uid=locked.demand.uid,
+        demand_uid=demand_uid_of(locked),
         data={"number": locked.number, "approved": approve},
     )
     return locked
@@ -650,7 +668,7 @@ def order_delivery_slot_choose(
         summary=f"A delivery slot was chosen for order O{locked.number}",
         actor=actor,
         subject=locked,
-        demand_uid=locked.demand.uid,
+        demand_uid=demand_uid_of(locked),
         data={"number": locked.number},
         is_public=False,
     )
@@ -667,7 +685,7 @@ def order_rate(*, order: Order, actor: Any, stars: int, comment: str = "") -> Or
         value=comment or "", field=_("Comment"), max_length=COMMENT_MAX, required=False
     )
     locked = _lock(order)
-    if locked.stage not in RATING_STAGES:
+    if locked.stage not in RATING_STAGES or locked.venture is None:
         raise OrdersError(
             OrdersErrorCode.RATING_NOT_YET, _("You can rate the order once it is delivered.")
         )
@@ -689,10 +707,105 @@ def order_rate(*, order: Order, actor: Any, stars: int, comment: str = "") -> Or
     )
     audit_record(
         type="orders.order.rated",
-        summary=f"Order O{locked.number}: {locked.venture.name} rated {stars}/5",
+        summary=f"Order O{locked.number}: {_maker(locked)} rated {stars}/5",
         actor=actor,
         subject=locked,
-        demand_uid=locked.demand.uid,
-        data={"number": locked.number, "venture": locked.venture.slug, "stars": stars},
+        demand_uid=demand_uid_of(locked),
+        data={
+            "number": locked.number,
+            "venture": _maker_slug(locked),
+            "stars": stars,
+        },
     )
     return rating
+
+
+# --- delays -------------------------------------------------------------------------------------
+
+# An order in one of these stages has not reached its user yet.
+UNDELIVERED_STAGES = tuple(
+    stage.value for stage in (*MAIN_LINE[: MAIN_LINE.index(Stage.DELIVERED)], Stage.EXCEPTION)
+)
+
+
+def order_list_late_ids(*, now: datetime) -> list[int]:
+    """Orders past their promise, not delivered, whose user has not been told yet."""
+    return list(
+        Order.objects.filter(
+            promised_by__lt=now,
+            delivered_at__isnull=True,
+            delay_noticed_at__isnull=True,
+            stage__in=UNDELIVERED_STAGES,
+        )
+        .order_by("promised_by", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def order_delay_notice(*, order_id: int, now: datetime | None = None) -> bool:
+    """Tell the user, once, that their order is late; put it in the timeline and the trace.
+
+    Idempotent: the row is re-read under lock, and an order already told, delivered or
+    cancelled meanwhile is left alone.
+    """
+    now = now or timezone.now()
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("demand", "product", "venture", "user")
+        .filter(pk=order_id)
+        .first()
+    )
+    if (
+        order is None
+        or order.delay_noticed_at is not None
+        or order.delivered_at is not None
+        or order.promised_by is None
+        or order.promised_by >= now
+        or order.stage not in UNDELIVERED_STAGES
+    ):
+        return False
+    order.delay_noticed_at = now
+    order.save(update_fields=["delay_noticed_at", "updated_at"])
+    promised = timezone.localtime(order.promised_by).strftime("%Y-%m-%d %H:%M")
+    note = _("Late: %(venture)s promised it by %(promised)s.") % {
+        "venture": _maker(order),
+        "promised": promised,
+    }
+    OrderEvent.objects.create(
+        order=order, kind=OrderEventKind.DELAYED, party=Party.SYSTEM, note=note, occurred_at=now
+    )
+    audit_record(
+        type="orders.order.delayed",
+        summary=f"Order O{order.number} by {_maker(order)} is late against its promise",
+        subject=order,
+        demand_uid=demand_uid_of(order),
+        data={"number": order.number, "venture": _maker_slug(order), "promised_by": promised},
+    )
+    body = _(
+        "We are sorry: your order O%(number)d was promised by %(promised)s and has not reached "
+        "you yet. %(venture)s has been told and will give you a new date."
+    ) % {"number": order.number, "promised": promised, "venture": _maker(order)}
+    notices = [
+        Notice(
+            user=order.user,
+            kind="orders.order.delayed",
+            title=_("Order O%(number)d is late") % {"number": order.number},
+            body=body,
+            url=f"/orders/{order.number}/",
+        )
+    ]
+    if order.venture is not None:
+        notices += [
+            Notice(
+                user=member,
+                kind="orders.order.delayed",
+                title=_("Order O%(number)d is late") % {"number": order.number},
+                body=_("It was promised by %(promised)s. Tell the user a new date in its timeline.")
+                % {"promised": promised},
+                url=f"/orders/{order.number}/",
+            )
+            for member in (m.user for m in member_list(venture=order.venture))
+        ]
+    notices_send(notices)
+    return True

@@ -166,10 +166,14 @@ class RatingOut(Schema):
 class OrderOut(Schema):
     uid: uuid.UUID
     number: int
-    demand_number: int
-    demand_title: str
-    venture: str
-    venture_name: str
+    kind: str = Field(description="`made_to_order` (from a demand's tender) or `standard`.")
+    title: str
+    demand_number: int | None
+    demand_title: str | None
+    product: str | None = Field(description="The standard product's slug.")
+    product_name: str | None
+    venture: str | None = Field(description="Empty until the daily contention allocates it.")
+    venture_name: str | None
     pre_order_number: int | None
     stage: str
     stage_changed_at: datetime
@@ -177,7 +181,9 @@ class OrderOut(Schema):
     quantity: int
     unit_price: str
     total: str
-    maker_unit_price: str
+    maker_unit_price: str | None
+    lead_time_days: int | None
+    allocated_at: datetime | None
     currency: str
     address: str
     sample_status: str
@@ -188,20 +194,32 @@ class OrderOut(Schema):
     created_at: datetime
 
     @staticmethod
-    def resolve_demand_number(obj: Any) -> int:
-        return int(obj.demand.number)
+    def resolve_kind(obj: Any) -> str:
+        return "standard" if obj.product_id else "made_to_order"
 
     @staticmethod
-    def resolve_demand_title(obj: Any) -> str:
-        return str(obj.demand.title)
+    def resolve_demand_number(obj: Any) -> int | None:
+        return int(obj.demand.number) if obj.demand_id else None
 
     @staticmethod
-    def resolve_venture(obj: Any) -> str:
-        return str(obj.venture.slug)
+    def resolve_demand_title(obj: Any) -> str | None:
+        return str(obj.demand.title) if obj.demand_id else None
 
     @staticmethod
-    def resolve_venture_name(obj: Any) -> str:
-        return str(obj.venture.name)
+    def resolve_product(obj: Any) -> str | None:
+        return str(obj.product.slug) if obj.product_id else None
+
+    @staticmethod
+    def resolve_product_name(obj: Any) -> str | None:
+        return str(obj.product.name) if obj.product_id else None
+
+    @staticmethod
+    def resolve_venture(obj: Any) -> str | None:
+        return str(obj.venture.slug) if obj.venture_id else None
+
+    @staticmethod
+    def resolve_venture_name(obj: Any) -> str | None:
+        return str(obj.venture.name) if obj.venture_id else None
 
     @staticmethod
     def resolve_pre_order_number(obj: Any) -> int | None:
@@ -216,8 +234,8 @@ class OrderOut(Schema):
         return money(obj.total)
 
     @staticmethod
-    def resolve_maker_unit_price(obj: Any) -> str:
-        return money(obj.maker_unit_price)
+    def resolve_maker_unit_price(obj: Any) -> str | None:
+        return None if obj.maker_unit_price is None else money(obj.maker_unit_price)
 
     @staticmethod
     def resolve_rating(obj: Any) -> Any:
@@ -230,6 +248,13 @@ class OrderDetailOut(OrderOut):
     @staticmethod
     def resolve_events(obj: Any) -> list[Any]:
         return list(obj.events.all())
+
+
+class StandardOrderIn(Schema):
+    quantity: int = Field(description="1 to 100 units.")
+    address: str = Field(max_length=1000, description="The written delivery address.")
+    latitude: Decimal = Field(description="−90 to 90; kept to 6 decimal places.")
+    longitude: Decimal = Field(description="−180 to 180; kept to 6 decimal places.")
 
 
 class OrderAdvanceIn(Schema):

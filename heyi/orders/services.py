@@ -22,7 +22,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -38,6 +37,7 @@ from heyi.core.text import text_clean
 from heyi.demands.models import Demand, DemandStatus
 from heyi.demands.services import demand_status_change
 from heyi.designs.selectors import configurator_get
+from heyi.notifications.services import Notice, notification_send_many
 from heyi.orders import selectors
 from heyi.orders.errors import OrdersError, OrdersErrorCode
 from heyi.orders.models import (
@@ -105,6 +105,36 @@ def _coordinate(value: Any, *, limit: int, code: str, message: str) -> Decimal:
     if not number.is_finite() or not -limit <= number <= limit:
         raise InvalidInput(message, code=code)
     return number.quantize(COORDINATE_PLACES)
+
+
+def delivery_point_clean(
+    *, address: Any, latitude: Any, longitude: Any
+) -> tuple[str, Decimal, Decimal]:
+    """The written address and the point on the map where an order is delivered."""
+    address = text_clean(value=address, field=_("Delivery address"), max_length=ADDRESS_MAX)
+    latitude = _coordinate(
+        latitude,
+        limit=90,
+        code=OrdersErrorCode.LATITUDE_INVALID,
+        message=_("The latitude must be a number from -90 to 90."),
+    )
+    longitude = _coordinate(
+        longitude,
+        limit=180,
+        code=OrdersErrorCode.LONGITUDE_INVALID,
+        message=_("The longitude must be a number from -180 to 180."),
+    )
+    return address, latitude, longitude
+
+
+def quantity_clean(quantity: Any) -> int:
+    return _whole_number(
+        quantity,
+        low=1,
+        high=QUANTITY_MAX,
+        code=OrdersErrorCode.QUANTITY_INVALID,
+        message=_("The quantity must be a whole number from 1 to %(max)d.") % {"max": QUANTITY_MAX},
+    )
 
 
 def _audit(
@@ -259,13 +289,27 @@ def _live_campaign_lock(demand: Demand) -> PreOrderCampaign:
     return campaign
 
 
-def _notices_send(notices: list[tuple[str, str, str]]) -> None:
-    """Send the cancellation e-mails (after commit: nobody is told of a change that rolled back)."""
-    for email, subject, body in notices:
-        try:
-            send_mail(subject, body, None, [email])
-        except Exception:  # a mail server being down must not undo the cancellations
-            logger.exception("could not send the pre-order notice to %s", email)
+def preorders_cancelled_notice(*, person: Any, demand: Demand, lines: str, reason: str) -> Notice:
+    """The notice to one person whose pre-orders (`lines`, one per pre-order) were cancelled."""
+    return Notice(
+        user=person,
+        kind="orders.preorder.cancelled",
+        title=_("Your pre-order for #%(number)d was cancelled") % {"number": demand.number},
+        body=_(
+            "Your pre-orders for demand #%(number)d “%(title)s” were cancelled:\n%(lines)s\n\n"
+            "Reason: %(reason)s\n\nNothing will be charged, and any money held for them is "
+            "returned."
+        )
+        % {"number": demand.number, "title": demand.title, "lines": lines, "reason": reason},
+        url=f"/demands/{demand.number}/",
+    )
+
+
+def notices_send(notices: list[Notice]) -> None:
+    """Tell people on the site, with e-mail copies after commit (nobody is told of a change that
+    rolled back: the notices are written in the caller's transaction)."""
+    if notices:
+        notification_send_many(notices=notices)
 
 
 def _campaign_close(
@@ -316,22 +360,10 @@ def _campaign_close(
             }
             for p in pre_orders
         )
-        subject = _("Your pre-order for #%(number)d was cancelled") % {"number": demand.number}
-        body = _(
-            "Hello %(name)s,\n\n"
-            "Your pre-orders for demand #%(number)d “%(title)s” were cancelled:\n%(lines)s\n\n"
-            "Reason: %(reason)s\n\n"
-            "Nothing will be charged, and any money held for them is returned.\n\n"
-            "— heyi"
-        ) % {
-            "name": person.name,
-            "number": demand.number,
-            "title": demand.title,
-            "lines": lines,
-            "reason": reason,
-        }
-        notices.append((person.email, subject, body))
-    transaction.on_commit(lambda: _notices_send(notices), robust=True)
+        notices.append(
+            preorders_cancelled_notice(person=person, demand=demand, lines=lines, reason=reason)
+        )
+    notices_send(notices)
     return cancelled
 
 
@@ -539,26 +571,10 @@ def preorder_place(
     that one marks the campaign reached, and after commit the tender task runs.
     """
     _require_signed_in(user)
-    address = text_clean(value=address, field=_("Delivery address"), max_length=ADDRESS_MAX)
-    latitude = _coordinate(
-        latitude,
-        limit=90,
-        code=OrdersErrorCode.LATITUDE_INVALID,
-        message=_("The latitude must be a number from -90 to 90."),
+    address, latitude, longitude = delivery_point_clean(
+        address=address, latitude=latitude, longitude=longitude
     )
-    longitude = _coordinate(
-        longitude,
-        limit=180,
-        code=OrdersErrorCode.LONGITUDE_INVALID,
-        message=_("The longitude must be a number from -180 to 180."),
-    )
-    quantity = _whole_number(
-        quantity,
-        low=1,
-        high=QUANTITY_MAX,
-        code=OrdersErrorCode.QUANTITY_INVALID,
-        message=_("The quantity must be a whole number from 1 to %(max)d.") % {"max": QUANTITY_MAX},
-    )
+    quantity = quantity_clean(quantity)
     campaign = _live_campaign_lock(demand)
     demand = campaign.demand
     now = timezone.now()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from heyi.core.schedule import periodic
-from heyi.orders import selectors, services
+from heyi.orders import order_services, selectors, services, standard_services
 
 logger = logging.getLogger(__name__)
 
@@ -45,3 +45,28 @@ def campaign_deadline_sweep() -> dict[str, int]:
         if campaign is not None and campaign.tender_uid is not None:
             opened += 1
     return {"expired": expired, "tenders_opened": opened}
+
+
+@periodic(every_seconds=300)
+@task()
+def daily_contention_sweep() -> int | None:
+    """Run the day's order contention once it is due; return the run's number, if any.
+
+    Two sweeps at once may both see it due; each run allocates only orders still without a
+    venture, under lock, so the second one finds nothing to take and records an empty run.
+    """
+    if not standard_services.daily_contention_due():
+        return None
+    return standard_services.daily_contention_run().number
+
+
+@periodic(every_seconds=600)
+@task()
+def order_delay_sweep() -> int:
+    """Tell the users of orders that are past their promise; return how many were told."""
+    now = timezone.now()
+    told = 0
+    for order_id in order_services.order_list_late_ids(now=now):
+        if order_services.order_delay_notice(order_id=order_id, now=now):
+            told += 1
+    return told

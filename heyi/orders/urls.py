@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from heyi.orders import views
+from heyi.orders import product_views, views
 
 app_name = "orders"
 
@@ -23,4 +23,7 @@ urlpatterns = [
     path("orders/<int:number>/rating/", views.order_rate, name="order_rate"),
     path("me/orders/", views.order_list_mine, name="order_list_mine"),
     path("ventures/<slug:slug>/orders/", views.venture_orders, name="venture_orders"),
+    path("products/", product_views.product_list_page, name="product_list"),
+    path("products/<slug:slug>/", product_views.product_detail_page, name="product_detail"),
+    path("daily-contention/run/", product_views.daily_run_now, name="daily_run_now"),
 ]

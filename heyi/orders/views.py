@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -281,6 +282,7 @@ def _order_context(request: HttpRequest, order: Order) -> dict[str, Any]:
         if is_buyer and order.stage in RATING_STAGES and not has_rating
         else None,
         "is_buyer": is_buyer,
+        "daily_hour": settings.HEYI_DAILY_CONTENTION_HOUR,
     }
 
 
@@ -308,7 +310,7 @@ def order_timeline(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def _back(request: HttpRequest, order: Order) -> HttpResponse:
-    if request.POST.get("next") == "board":
+    if request.POST.get("next") == "board" and order.venture is not None:
         return redirect("orders:venture_orders", order.venture.slug)
     return redirect("orders:order_detail", order.number)
 

@@ -12,6 +12,7 @@ from heyi.accounts.services import user_create
 from heyi.core.services import category_ensure
 from heyi.demands.models import Demand
 from heyi.designs.models import Selection, Vote
+from tests.browser.conftest import sign_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,7 +58,7 @@ def test_sign_up_raise_propose_vote_select(page: Any, screenshots_dir: str) -> N
     page.locator("main").get_by_role("button", name="Confirm").click()
     if "/accounts/login/" in page.url:
         sign_in(page, "li.na@example.com")
-    page.get_by_role("link", name="Li Na").wait_for()
+    page.get_by_role("button", name="Li Na").wait_for()
 
     # 2. She raises a demand, which the vote will decide.
     page.goto("/demands/new/")
@@ -75,7 +76,7 @@ def test_sign_up_raise_propose_vote_select(page: Any, screenshots_dir: str) -> N
     assert demand.status == "open"
     assert page.locator("main").get_by_text("Open", exact=True).first.is_visible()
     shot(page, screenshots_dir, "03-demand")
-    page.get_by_role("button", name=re.compile("Sign out")).click()
+    sign_out(page)
 
     # 3. Anna claims it and proposes a design with modules and options.
     sign_in(page, "anna@example.com")
@@ -95,7 +96,7 @@ def test_sign_up_raise_propose_vote_select(page: Any, screenshots_dir: str) -> N
     assert "2,999.00" in body
     assert "10 kg" in body
     shot(page, screenshots_dir, "04-proposal")
-    page.get_by_role("button", name=re.compile("Sign out")).click()
+    sign_out(page)
 
     # 4. Li Na votes for it and selects it: the demand moves on to pre-order.
     sign_in(page, "li.na@example.com")

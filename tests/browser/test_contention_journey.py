@@ -17,6 +17,7 @@ from heyi.contention.models import Tender
 from heyi.orders.models import Order
 from heyi.orders.tests.factories import campaign_make, pre_order_demand
 from heyi.ventures.services import venture_create
+from tests.browser.conftest import sign_out
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,10 +39,6 @@ def sign_in(page: Any, email: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r"/$"))
-
-
-def sign_out(page: Any) -> None:
-    page.get_by_role("button", name=re.compile("Sign out")).click()
 
 
 def shot(page: Any, directory: str, name: str) -> None:
@@ -145,7 +142,8 @@ def test_pre_orders_open_a_tender_that_two_ventures_contest(
 
     # The winner makes the order; the buyer approves the sample, picks a slot, takes delivery
     # and rates the venture; the timeline shows every step.
-    order = Order.objects.get()
+    order = Order.objects.select_related("venture").get()
+    assert order.venture is not None
     assert (order.venture.name, order.stage, order.quantity) == (
         "Lakeside Appliance Works",
         "confirmed",

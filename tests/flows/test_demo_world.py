@@ -9,14 +9,16 @@ import pytest
 from django.contrib.auth import authenticate
 
 from heyi.accounts.models import User
-from heyi.contention.models import Tender
+from heyi.contention.models import DailyRun, Tender
 from heyi.contention.services import tender_verify
 from heyi.core.models import AuditEvent
 from heyi.demands.models import Demand
 from heyi.demo import data
-from heyi.demo.world import demo_world_load, demo_world_sign_ins
+from heyi.demo.world import STANDARD_DAYS, demo_world_load, demo_world_sign_ins
 from heyi.designs.models import Proposal, Selection, Vote
 from heyi.orders.models import Order, PreOrderCampaign
+from heyi.products.models import Product
+from heyi.supply.models import BomLine, CatalogueItem, Rfq, SupplyContract
 from heyi.ventures.models import Venture
 
 pytestmark = pytest.mark.django_db
@@ -59,21 +61,46 @@ def test_demo_world(settings: Any) -> None:
         assert demand.status_reason, demand
 
     # Past pre-order, every demand went through a tender; awarded ones recompute to their award.
-    tender_statuses = Counter(Tender.objects.values_list("status", flat=True))
+    production = Tender.objects.filter(subject_type="demand_production")
+    tender_statuses = Counter(production.values_list("status", flat=True))
     assert tender_statuses["open"] == sum(1 for s in data.DEMANDS if s.status == "contention")
     assert tender_statuses["awarded"] + tender_statuses["no_award"] == sum(
         1 for s in data.DEMANDS if s.status in beyond_co_design - {"pre_order", "contention"}
     )
-    for tender in Tender.objects.filter(status="awarded"):
+    for tender in Tender.objects.filter(status="awarded"):  # production and supply alike
         assert tender_verify(tender=tender).matches, tender
     assert PreOrderCampaign.objects.count() == Selection.objects.count()
     # Awards became orders, which the demo moved along their stages.
-    for tender in Tender.objects.filter(status="awarded"):
+    for tender in production.filter(status="awarded"):
         assert tender.demand_uid is not None
         ordered = Order.objects.filter(demand__uid=tender.demand_uid)
         assert sum(ordered.values_list("quantity", flat=True)) == tender.quantity, tender
     stages = set(Order.objects.values_list("stage", flat=True))
     assert {"confirmed", "in_production", "shipped", "delivered", "completed"} <= stages
+
+    # Standard products: the makers' standing bids, a run every day, orders in every state.
+    assert Product.objects.count() == len(data.PRODUCTS)
+    runs = list(DailyRun.objects.order_by("number"))
+    assert len(runs) == STANDARD_DAYS
+    assert {run.solver_status for run in runs} == {"optimal"}
+    assert (
+        sum(run.allocated_count for run in runs)
+        == Order.objects.filter(product__isnull=False, venture__isnull=False).count()
+    )
+    waiting = Order.objects.filter(product__isnull=False, venture__isnull=True)
+    assert set(waiting.values_list("stage", flat=True)) == {"placed", "paid", "cancelled"}
+    standard_stages = set(
+        Order.objects.filter(venture__isnull=False, product__isnull=False).values_list(
+            "stage", flat=True
+        )
+    )
+    assert {"confirmed", "in_production", "out_for_delivery", "completed"} <= standard_stages
+
+    # Suppliers' catalogue, bills of materials, one RFQ open and one awarded into contracts.
+    assert CatalogueItem.objects.count() == 9
+    assert BomLine.objects.count() == 18
+    assert sorted(Rfq.objects.values_list("status", flat=True)) == ["awarded", "open"]
+    assert SupplyContract.objects.count() == 2
 
     # Every demo account signs in with the published password.
     sign_ins = demo_world_sign_ins()

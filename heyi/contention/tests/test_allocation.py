@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from heyi.contention import allocation
 from heyi.contention.allocation import (
     AllocationMethod,
     AllocationProblem,
@@ -203,6 +206,94 @@ def test_gap1_problem_1_is_solved_to_its_published_optimum():
     assert result.status is AllocationStatus.OPTIMAL
     assert result.objective == 336
     assert problem.objective_of(result.assignment) == 336
+
+
+def tabu_from(cost, use, capacities, start, *, stall_iterations=100):
+    """Run the tabu search to its stall limit; returns its result and every solution it offered."""
+    offered: list[tuple[int, ...]] = []
+    best = allocation._tabu_search(
+        np.asarray(cost, dtype=float),
+        np.asarray(use, dtype=float),
+        np.asarray(capacities, dtype=float),
+        np.asarray(start, dtype=np.int64),
+        seed=0,
+        should_stop=lambda: False,
+        on_better=lambda assignment: offered.append(tuple(assignment.tolist())),
+        stall_iterations=stall_iterations,
+    )
+    return best, offered
+
+
+def test_tabu_search_leaves_an_overloaded_start_for_the_optimum():
+    # Everything on agent 0 (load 6 of 4); COST/USE are agents × jobs, the search jobs × agents.
+    best, offered = tabu_from(np.transpose(COST), np.transpose(USE), [4, 3], [0, 0, 0])
+
+    assert best is not None and tuple(best.tolist()) == (0, 0, 1)
+    assert offered[-1] == (0, 0, 1)
+    # Each solution offered fits and is better than the one before.
+    values = [tiny().objective_of(list(assignment)) for assignment in offered]
+    assert values == sorted(set(values), reverse=True)
+    assert values[-1] == 7
+
+
+def test_tabu_search_offers_nothing_when_the_start_is_optimal():
+    best, offered = tabu_from(np.transpose(COST), np.transpose(USE), [4, 3], [0, 0, 1])
+
+    assert best is None
+    assert offered == []
+
+
+def test_tabu_search_never_uses_a_forbidden_option():
+    # Job 0 may only go to agent 1 (inf elsewhere), though agent 0 is far cheaper.
+    cost = [[math.inf, 10], [1, 5], [2, 1]]
+    best, _ = tabu_from(cost, [[0, 1], [1, 1], [1, 1]], [5, 5], [1, 1, 1])
+
+    assert best is not None and tuple(best.tolist()) == (1, 0, 1)
+
+
+@pytest.mark.skipif(not GAP1.exists(), reason=f"OR-Library gap1.txt not found at {GAP1}")
+def test_tabu_search_reaches_gap1_problem_1_from_the_greedy_start():
+    problem = gap_file_read(GAP1)[0]
+    profit = np.full((problem.job_count, problem.agent_count), -math.inf)
+    use = np.zeros((problem.job_count, problem.agent_count))
+    profit[problem.option_job, problem.option_agent] = problem.option_cost
+    use[problem.option_job, problem.option_agent] = problem.option_use
+
+    best, _ = tabu_from(-profit, use, problem.capacities, np.argmax(profit, axis=1))
+
+    assert best is not None
+    assert problem.objective_of(best.tolist()) == 336
+
+
+@pytest.mark.skipif(not GAP1.exists(), reason=f"OR-Library gap1.txt not found at {GAP1}")
+def test_after_the_handover_highs_and_the_tabu_search_still_prove_the_optimum(monkeypatch):
+    # At once: CP-SAT stops as soon as there is an incumbent, and HiGHS must finish the proof.
+    monkeypatch.setattr(allocation, "LOCAL_SEARCH_HANDOVER_SECONDS", 0.0)
+    problem = gap_file_read(GAP1)[0]
+
+    result = allocate(problem, time_limit_seconds=15)
+
+    assert result.status is AllocationStatus.OPTIMAL
+    assert result.objective == 336
+    assert problem.objective_of(result.assignment) == 336
+
+
+def test_after_the_handover_a_job_may_still_be_left_out(monkeypatch):
+    monkeypatch.setattr(allocation, "LOCAL_SEARCH_HANDOVER_SECONDS", 0.0)
+    problem = AllocationProblem.sparse(
+        capacities=[2],
+        job_count=3,
+        options=[(0, 0, 3, 2), (2, 0, 4, 2)],
+        unassigned_cost=[100, 50, 7],
+    )
+
+    result = allocate(problem, time_limit_seconds=10)
+
+    assert (result.status, result.assignment, result.objective) == (
+        AllocationStatus.OPTIMAL,
+        (0, None, None),
+        60,
+    )
 
 
 # --- the daily order contention -------------------------------------------------------------

@@ -28,6 +28,7 @@ from heyi.contention.tasks import tenders_sweep, tenders_sweep_task
 from heyi.contention.tests.factories import PRICE_AND_LEAD_TIME, tender_make, venture_found
 from heyi.core.errors import DomainError
 from heyi.core.models import AuditEvent
+from heyi.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +101,24 @@ def test_close_awards_the_best_score_with_exact_table(
         }
     ]
     assert len(tender.award_fingerprint) == 64
+    # Each bidder's members are told their rank on the site (with an e-mail copy).
+    notices = sorted(
+        Notification.objects.filter(kind="contention.tender.awarded").values_list(
+            "user__email", "title", "body"
+        )
+    )
+    assert notices == [
+        (
+            "owner@example.com",
+            f"Tender #{tender.number}: you won 100 units",
+            f"{owner_venture.name} ranked 1 of 2 with a score of 0.700000.",
+        ),
+        (
+            "rival@example.com",
+            f"Tender #{tender.number} is decided",
+            f"{rival_venture.name} ranked 2 of 2 with a score of 0.300000.",
+        ),
+    ]
 
 
 def test_close_splits_the_quantity_by_capacity(
@@ -403,12 +422,13 @@ def test_a_second_handler_for_one_subject_is_refused() -> None:
 
     def second(*, tender: Tender) -> None: ...
 
-    award_handlers.register("supply_rfq", first)
+    # A subject no app handles yet, so that the test leaves the real handlers alone.
+    award_handlers.register("service_ticket", first)
     try:
         with pytest.raises(ValueError):
-            award_handlers.register("supply_rfq", second)
+            award_handlers.register("service_ticket", second)
     finally:
-        award_handlers.unregister("supply_rfq")
+        award_handlers.unregister("service_ticket")
 
 
 def test_create_records_the_trace(operator: Any) -> None:

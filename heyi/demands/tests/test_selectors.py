@@ -370,7 +370,9 @@ def test_trace_lists_every_public_step_in_order(
         ("designs.design.selected", "Co-design: design chosen", "co_design"),
         ("designs.round.opened", "Co-design: round opened", "co_design"),
         ("designs.something.new", "Co-design", "co_design"),
-        ("orders.order.stage_advanced", "Order", "order"),
+        ("orders.order.stage_advanced", "Order moved on", "order"),
+        ("orders.order.something_new", "Order", "order"),
+        ("contention.bid.submitted", "Sealed bid received", "contention"),
         ("unknown", "Event", "other"),
     ],
 )

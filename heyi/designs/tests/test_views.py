@@ -299,7 +299,7 @@ def test_co_design_page_query_budget(
     with CaptureQueriesContext(connection) as first:
         assert client.get(url).status_code == 200
     baseline = len(first.captured_queries)
-    assert baseline == 11
+    assert baseline == 12
     services.round_open_next(demand=demand, user=owner)
     for i in range(3):
         proposal_make(demand, second_designer, title=f"More {i}")

@@ -87,3 +87,45 @@ def test_two_sweeps_at_once_expire_once_and_mail_once(
     assert len(mail.outbox) == 3
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.EXPIRED
+
+
+def test_orders_placed_at_once_get_distinct_numbers(operator: Any) -> None:
+    from heyi.designs.tests.factories import person_make
+    from heyi.orders.models import Order
+    from heyi.orders.standard_services import standard_order_place
+    from heyi.orders.tests.standard_factories import product_make
+
+    product = product_make(operator)
+    buyers = [person_make(f"racer{i}@example.com") for i in range(6)]
+
+    def place(buyer: Any) -> Callable[[], Any]:
+        return lambda: standard_order_place(
+            product=product, user=buyer, quantity=1, address="x", latitude=0, longitude=0
+        )
+
+    results = _at_once(*(place(buyer) for buyer in buyers))
+
+    assert sorted(order.number for order in results) == [1, 2, 3, 4, 5, 6]
+    assert Order.objects.count() == 6
+
+
+def test_two_daily_runs_at_once_allocate_each_order_once(operator: Any) -> None:
+    from heyi.contention.models import DailyRunLine
+    from heyi.designs.tests.factories import person_make
+    from heyi.orders.models import Order
+    from heyi.orders.standard_services import daily_contention_run
+    from heyi.orders.tests.standard_factories import bid, maker_make, paid_order, product_make
+
+    product = product_make(operator)
+    venture, founder = maker_make("Alpha Works", capacity=50)
+    bid(venture, founder, product, "1500.00", 2)
+    buyer = person_make("buyer@example.com")
+    for quantity in (1, 2, 3, 4):
+        paid_order(product, buyer, quantity)
+
+    runs = _at_once(daily_contention_run, daily_contention_run)
+
+    assert sorted(run.allocated_count for run in runs) == [0, 4]
+    assert Order.objects.filter(venture=venture).count() == 4
+    # Each order is in exactly one run's allocated lines.
+    assert DailyRunLine.objects.filter(venture__isnull=False).count() == 4

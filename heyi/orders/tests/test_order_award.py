@@ -68,7 +68,7 @@ def test_split_award_allocates_whole_pre_orders_in_rank_order(
     }
     assert by_venture == {first.pk: [2, 4], second.pk: [2, 2]}
     assert Order.objects.count() == 4
-    assert sorted(Order.objects.values_list("maker_unit_price", flat=True)) == [
+    assert sorted(Order.objects.values_list("maker_unit_price", flat=True), key=str) == [
         Decimal("3000.00"),
         Decimal("3000.00"),
         Decimal("3200.00"),

@@ -198,7 +198,7 @@ def test_my_preorders_query_budget(
     client = _client(buyer)
     preorder_make(demand, buyer)
     client.get(reverse("orders:mine"))
-    with django_assert_num_queries(3) as first:  # session, user, pre-orders with demands
+    with django_assert_num_queries(4) as first:  # session, user, pre-orders, unread badge
         client.get(reverse("orders:mine"))
     for _ in range(5):
         preorder_make(demand, buyer)
