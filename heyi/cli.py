@@ -144,9 +144,15 @@ def cmd_bench_platform(args: argparse.Namespace) -> int:
     return int(_bench_module("platform_scale").run(args))
 
 
+def cmd_bench_orders(args: argparse.Namespace) -> int:
+    """Order placement under load on gunicorn and PostgreSQL, beside a one-insert probe."""
+    return int(_bench_module("order_load").run(args))
+
+
 def _bench_parser_add(sub: Any) -> None:
     # The arguments are declared here, not imported from bench/, so that other commands do
-    # not load the solvers; bench/gap.py and bench/platform_scale.py accept the same ones.
+    # not load the solvers; bench/gap.py and bench/platform_scale.py accept the same ones, and
+    # `python -m bench.order_load` comes through here.
     bench = sub.add_parser("bench", help="run a benchmark and print its figures")
     bench_sub = bench.add_subparsers(dest="bench", required=True)
     gap = bench_sub.add_parser("gap", help="OR-Library generalized assignment files")
@@ -170,6 +176,37 @@ def _bench_parser_add(sub: Any) -> None:
         help="cost of a day of lead time per unit, added to the unit price (default 0.05)",
     )
     scale.set_defaults(func=cmd_bench_platform)
+    orders = bench_sub.add_parser(
+        "orders", help="order placement under load (gunicorn, PostgreSQL) beside a one-insert probe"
+    )
+    orders.add_argument(
+        "--database-url",
+        default="postgres://postgres@127.0.0.1:5432/heyi_bench",
+        help="the bench database: dropped and created anew (its name must contain bench)",
+    )
+    orders.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    orders.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
+    orders.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    orders.add_argument("--clients", type=int, default=32, help="concurrent API clients")
+    orders.add_argument("--seconds", type=float, default=20.0, help="per measured phase")
+    orders.add_argument("--warmup", type=float, default=3.0, help="per endpoint, not measured")
+    orders.add_argument(
+        "--retry-share", type=float, default=0.1, help="share of requests retried with their key"
+    )
+    orders.add_argument(
+        "--endpoint",
+        choices=["products", "preorders"],
+        default="products",
+        help="standard-product orders (default) or pre-orders in an open campaign",
+    )
+    orders.add_argument(
+        "--no-probe-after",
+        dest="probe_after",
+        action="store_false",
+        help="skip the second probe phase (it shows the drift)",
+    )
+    orders.add_argument("--port", type=int, default=0, help="default: a free port")
+    orders.set_defaults(func=cmd_bench_orders)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -844,7 +844,12 @@ def demo_world_load(*, reset: bool = False) -> str:
                 _demand_life(world, seed, index, authors)
             _standard_products(world)
             _late_orders_noticed(world)
-            for what, count in supply_demo_add(rng=rng, operator=world.cast["operator"]).items():
+            # Its own seeded generator: how far the standard orders have gone depends on the
+            # hour the world is loaded, and must not change what the suppliers do.
+            supply_rng = random.Random(SEED + 1)
+            for what, count in supply_demo_add(
+                rng=supply_rng, operator=world.cast["operator"]
+            ).items():
                 world.count(what, count)
     except DomainError as error:
         raise RuntimeError(f"the demo world broke a rule: {error.code}: {error.message}") from error

@@ -98,7 +98,7 @@ def test_demo_world(settings: Any) -> None:
 
     # Suppliers' catalogue, bills of materials, one RFQ open and one awarded into contracts.
     assert CatalogueItem.objects.count() == 9
-    assert BomLine.objects.count() == 18
+    assert BomLine.objects.count() == 19
     assert sorted(Rfq.objects.values_list("status", flat=True)) == ["awarded", "open"]
     assert SupplyContract.objects.count() == 2
 
