@@ -17,7 +17,12 @@ How `allocate` solves (never greedily):
   (a boolean per option, one option per job, a linear capacity row per agent) goes to OR-Tools
   CP-SAT and, at the same time, to HiGHS's branch-and-cut in a child process. They are strong on
   different instances; they share solutions and bounds, and stop when either proves optimality
-  or the best solution meets the best bound. The result carries that bound and the gap.
+  or the best solution meets the best bound. The result carries that bound and the gap. A solve
+  still open after `LOCAL_SEARCH_HANDOVER_SECONDS` is one the exact solvers find hard for
+  their primal side (OR-Library's type D): CP-SAT then hands its core to a tabu search with
+  ejection chains (`_tabu_search`), alternating with CP-SAT on small subproblems (the jobs of
+  a few agents reassigned among them, `_subsets_solve`), which work from HiGHS's solutions and
+  feed their own back.
 * Relax-and-fix (`AllocationMethod.RELAX_AND_FIX`, chosen above that size when the problem is
   *proportional*: a job uses the same amount, its size, on every agent and costs a whole amount
   per unit, as daily orders do). The linear relaxation is then exactly a transportation problem,
@@ -65,6 +70,24 @@ RESIDUAL_JOB_LIMIT = 300
 REPAIR_SECONDS_PER_JOB = 1.0
 REPAIR_MIN_SECONDS = 0.3
 REPAIR_STOP_SECONDS = 0.25
+# The tabu search beside HiGHS on exact solves that stay open (`_LocalSearch`): only on models
+# up to this many jobs and job × agent cells (its moves are scored as dense matrices each
+# step), and a run ends after this many steps without a better solution.
+LOCAL_SEARCH_JOB_LIMIT = 1_000
+LOCAL_SEARCH_CELL_LIMIT = 250_000
+LOCAL_SEARCH_STALL_ITERATIONS = 500
+# Past this many seconds of an exact solve that has not closed, CP-SAT (when HiGHS also runs)
+# stops and hands its core to the local search, which then also restarts, whenever no new
+# incumbent is waiting, from the best one with a share of its jobs moved at random, drawn
+# between these two each time.
+LOCAL_SEARCH_HANDOVER_SECONDS = 15.0
+LOCAL_SEARCH_KICK = (0.02, 0.10)
+# Between tabu runs, the best solution's jobs on this many agents at a time are reassigned
+# among them exactly by CP-SAT (each such subproblem within the time given), until this many
+# subproblems in a row bring nothing better.
+LOCAL_SEARCH_SUBSET_AGENTS = 4
+LOCAL_SEARCH_SUBSET_SECONDS = 0.5
+LOCAL_SEARCH_SUBSET_STALL = 40
 DEFAULT_SEED = 0
 SOLVERS = ("cp-sat", "highs")
 DEFAULT_SOLVERS = SOLVERS
@@ -293,7 +316,7 @@ class AllocationResult:
     bound: float | None
     seconds: float
     method: AllocationMethod
-    found_by: str = ""  # the solver whose solution this is ("cp-sat" or "highs")
+    found_by: str = ""  # whose solution this is: "cp-sat", "highs" or "local" (tabu search)
     detail: Mapping[str, float] = field(default_factory=dict)
 
     @property
@@ -351,6 +374,7 @@ def allocate(
         workers=workers,
         seed=seed,
         solvers=solvers,
+        polish=True,
     )
     return AllocationResult(
         status=solved.status,
@@ -449,16 +473,17 @@ class _Incumbent:
         self.bound = -math.inf
         self._on_closed = on_closed
         self._proven = False
-        # Called with each improving CP-SAT solution (to hand it on to HiGHS).
-        self.listener: Callable[[int, NDArray[np.bool_]], None] | None = None
+        # Each is handed every improving solution that another solver found: (name, callback).
+        self.listeners: list[tuple[str, Callable[[int, NDArray[np.bool_]], None]]] = []
 
     def offer(self, value: int, columns: NDArray[np.bool_], by: str) -> None:
         with self._lock:
             if self.value is not None and value >= self.value:
                 return
             self.value, self.columns, self.found_by = value, columns, by
-        if by == "cp-sat" and self.listener is not None:
-            self.listener(value, columns)
+        for name, listener in self.listeners:
+            if name != by:
+                listener(value, columns)
         self._check()
 
     def raise_bound(self, bound: float) -> None:
@@ -496,6 +521,7 @@ def _solve_exact(
     seed: int,
     solvers: Sequence[str],
     hint: IntArray | None = None,
+    polish: bool = False,
 ) -> _Solved:
     """Solve the GAP over `jobs` with CP-SAT and HiGHS side by side, sharing solutions.
 
@@ -507,8 +533,10 @@ def _solve_exact(
     gapb/gapc, each proves some problems in seconds that the other cannot in 15), so both run
     at once: CP-SAT here with `workers − 1` search workers, HiGHS in a child process (highspy
     keeps the GIL while it solves, which would stall this process's threads). Each solver's
-    improving solutions go to a shared incumbent, CP-SAT's are handed on to HiGHS, and both
-    stop as soon as one proves optimality or the incumbent meets either's bound.
+    improving solutions go to a shared incumbent and are handed on to the others, and all
+    stop as soon as one proves optimality or the incumbent meets either's bound. With `polish`
+    (`allocate`'s exact method), a solve still open after `LOCAL_SEARCH_HANDOVER_SECONDS` goes
+    on with HiGHS and a tabu search instead of CP-SAT (`_LocalSearch`).
     """
     unknown_solvers = set(solvers) - set(SOLVERS)
     if unknown_solvers or not solvers:
@@ -542,9 +570,26 @@ def _solve_exact(
     highs: _HighsProcess | None = None
     if use_highs:
         highs = _HighsProcess(model, incumbent, time_limit=time_limit, seed=seed)
-        incumbent.listener = highs.send_solution
+        incumbent.listeners.append(("highs", highs.send_solution))
         if hint_columns is not None:
             highs.send_solution(incumbent.value or 0, hint_columns)
+    handed_over = threading.Event()
+
+    def hand_over() -> None:
+        handed_over.set()
+        threading.Thread(target=cp_solver.stop_search, name="cp-sat-stop").start()
+
+    local_search: _LocalSearch | None = None
+    if polish and _LocalSearch.fits(model):
+        local_search = _LocalSearch(
+            model,
+            incumbent,
+            deadline=deadline,
+            seed=seed,
+            stopping=stopping,
+            on_handover=hand_over if use_highs and use_cp_sat else None,
+        )
+        incumbent.listeners.append(("local", local_search.send_solution))
 
     cp_code: Any = cp_model.UNKNOWN
     if use_cp_sat:
@@ -563,7 +608,14 @@ def _solve_exact(
     if highs is not None:
         if not use_cp_sat:
             highs.wait(time_limit + 5.0)
+        elif handed_over.is_set():
+            # CP-SAT stopped early for the local search: HiGHS and it go on to the deadline.
+            while highs.running() and not stopping.wait(0.02):
+                if time.perf_counter() >= deadline:
+                    break
         highs_status = highs.finish()
+    if local_search is not None:
+        local_search.finish()
     if cp_code == cp_model.INFEASIBLE or highs_status == "kInfeasible":
         return _Solved(AllocationStatus.INFEASIBLE, (), None, None)
     if incumbent.value is None or incumbent.columns is None:
@@ -756,6 +808,10 @@ class _HighsProcess:
     def wait(self, timeout: float) -> None:
         self._reader.join(timeout)
 
+    def running(self) -> bool:
+        """Whether the child may still report (it has not said it is done)."""
+        return self._reader.is_alive()
+
     def finish(self) -> str | None:
         """End the child (if still solving) and return HiGHS's final status, if it had one."""
         with self._outbox:
@@ -872,6 +928,345 @@ def _highs_child(
     highs.run()
     status = highs.getModelStatus()
     out.send(("done", status.name, float(highs.getInfo().mip_dual_bound)))
+
+
+class _LocalSearch:
+    """A tabu search beside HiGHS for solves the exact solvers have not closed in
+    `LOCAL_SEARCH_HANDOVER_SECONDS` (a thread of this process).
+
+    Until then it only waits: the exact solvers prove most problems they can prove by then
+    (gap1–12 and types A–C within 15 s), and a search beside them slowed those proofs. It waits
+    on while the best solution is CP-SAT's (as on D5-100, which CP-SAT proves in about 15 s).
+    At the handover CP-SAT stops (`on_handover`; on types D10 and D20 its single search worker
+    never once had the best solution) and the search takes its core: it starts from the
+    incumbent, then from each
+    new incumbent HiGHS finds, or else from the best one with a few jobs moved at random
+    (iterated tabu search). After each tabu run, CP-SAT reassigns the best solution's jobs on
+    a few agents at a time among them (`_subsets_solve`): the two neighbourhoods find
+    different improvements. Every better solution goes to the incumbent, which hands it on to
+    HiGHS (its pruning and RINS work from it). Only for models small enough to hold as dense
+    job × agent matrices; a job that may be left out gets a free "agent" with no capacity limit
+    and a coefficient of 0.
+    """
+
+    def __init__(
+        self,
+        model: _Model,
+        incumbent: _Incumbent,
+        *,
+        deadline: float,
+        seed: int,
+        stopping: threading.Event,
+        on_handover: Callable[[], None] | None,
+    ) -> None:
+        agent_count = len(model.capacities)
+        columns = agent_count + (0 if model.must_assign else 1)
+        self._model = model
+        self._cost = np.full((len(model.jobs), columns), math.inf)
+        self._use = np.zeros((len(model.jobs), columns))
+        self._cost[model.local_job, model.agent] = model.coefficient
+        self._use[model.local_job, model.agent] = model.use
+        self._capacities = np.full(columns, math.inf)
+        self._capacities[:agent_count] = model.capacities
+        if not model.must_assign:
+            self._cost[:, agent_count] = 0.0
+        self._incumbent = incumbent
+        self._deadline = deadline
+        self._seed = seed
+        self._stopping = stopping
+        self._handover_at = time.perf_counter() + LOCAL_SEARCH_HANDOVER_SECONDS
+        self._on_handover = on_handover
+        self._latest: NDArray[np.bool_] | None = None
+        self._closing = False
+        self._wake = threading.Condition()
+        self._thread = threading.Thread(target=self._loop, name="local-search", daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def fits(model: _Model) -> bool:
+        jobs = len(model.jobs)
+        return (
+            0 < jobs <= LOCAL_SEARCH_JOB_LIMIT
+            and jobs * (len(model.capacities) + 1) <= LOCAL_SEARCH_CELL_LIMIT
+        )
+
+    def send_solution(self, value: int, columns: NDArray[np.bool_]) -> None:
+        del value
+        with self._wake:
+            self._latest = columns
+            self._wake.notify()
+
+    def finish(self) -> None:
+        with self._wake:
+            self._closing = True
+            self._wake.notify()
+        self._thread.join()
+
+    def _done(self) -> bool:
+        return self._closing or self._stopping.is_set() or time.perf_counter() >= self._deadline
+
+    def _loop(self) -> None:
+        model = self._model
+        with self._wake:
+            # Until the handover the exact solvers have the cores to themselves, and CP-SAT
+            # keeps its core as long as the best solution is its own (it is then near a proof).
+            while not self._done() and (
+                time.perf_counter() < self._handover_at
+                or self._incumbent.columns is None
+                or self._incumbent.found_by == "cp-sat"
+            ):
+                self._wake.wait(0.05)
+            self._latest = None
+        if self._done():
+            return
+        if self._on_handover is not None:
+            self._on_handover()
+        rng = np.random.default_rng(self._seed)
+        runs = 0
+        while not self._done():
+            with self._wake:
+                columns, self._latest = self._latest, None
+            # A new incumbent from HiGHS as it is; else the best one, shaken (after the first).
+            kick = columns is None and runs > 0
+            columns = self._incumbent.columns if columns is None else columns
+            if columns is None:
+                return
+            start = np.full(len(model.jobs), len(model.capacities), dtype=np.int64)
+            start[model.local_job[columns]] = model.agent[columns]
+            if kick:
+                share = rng.uniform(*LOCAL_SEARCH_KICK)
+                count = min(len(start), max(2, int(len(start) * share)))
+                for job in rng.choice(len(start), count, replace=False).tolist():
+                    start[job] = rng.choice(np.flatnonzero(np.isfinite(self._cost[job])))
+
+            def better(assignment: IntArray) -> None:
+                chosen = assignment[model.local_job] == model.agent
+                value = int(model.coefficient[chosen].sum()) + model.constant
+                self._incumbent.offer(value, chosen, "local")
+
+            _tabu_search(
+                self._cost,
+                self._use,
+                self._capacities,
+                start,
+                seed=self._seed + runs,
+                should_stop=self._done,
+                on_better=better,
+            )
+            best = self._incumbent.columns
+            if best is not None and len(model.capacities) > 1:
+                start = np.full(len(model.jobs), len(model.capacities), dtype=np.int64)
+                start[model.local_job[best]] = model.agent[best]
+                _subsets_solve(
+                    self._cost,
+                    self._use,
+                    model.capacities,
+                    start,
+                    must_assign=model.must_assign,
+                    rng=rng,
+                    seed=self._seed,
+                    should_stop=self._done,
+                    on_better=better,
+                )
+            runs += 1
+
+
+def _subsets_solve(
+    cost: NDArray[np.float64],
+    use: NDArray[np.float64],
+    capacities: IntArray,
+    start: IntArray,
+    *,
+    must_assign: bool,
+    rng: np.random.Generator,
+    seed: int,
+    should_stop: Callable[[], bool],
+    on_better: Callable[[IntArray], None],
+    stall: int = LOCAL_SEARCH_SUBSET_STALL,
+) -> IntArray:
+    """Large neighbourhood search by CP-SAT: the jobs of `LOCAL_SEARCH_SUBSET_AGENTS` agents
+    drawn at random, and the jobs left out, are reassigned among those agents optimally, from
+    `start` (an agent per job, or len(capacities) for a job left out), until `stall` subproblems in a row bring
+    nothing better. Calls `on_better` with each better solution and returns the last one.
+
+    `cost` and `use` are dense job × agent matrices as in `_tabu_search` (a column past the
+    agents, for jobs left out, is never drawn).
+    """
+    from ortools.sat.python import cp_model
+
+    agent_count = len(capacities)
+    x = start.copy()
+    failures = 0
+    while failures < stall and not should_stop():
+        failures += 1
+        agents = np.sort(
+            rng.choice(agent_count, min(LOCAL_SEARCH_SUBSET_AGENTS, agent_count), replace=False)
+        )
+        # The jobs on those agents, and any left out (they may come in).
+        jobs = np.flatnonzero(np.isin(x, agents) | (x == agent_count))
+        if not len(jobs):
+            continue
+        sub_cost = cost[np.ix_(jobs, agents)]
+        sub_use = use[np.ix_(jobs, agents)]
+        allowed = np.isfinite(sub_cost)
+        cp = cp_model.CpModel()
+        cells = list(zip(*(index.tolist() for index in np.nonzero(allowed)), strict=True))
+        variables = {cell: cp.new_bool_var(f"x{cell[0]}_{cell[1]}") for cell in cells}
+        for row in range(len(jobs)):
+            group = [variables[row, column] for column in np.flatnonzero(allowed[row]).tolist()]
+            if must_assign:
+                cp.add_exactly_one(group)
+            else:
+                cp.add_at_most_one(group)
+        for column, agent in enumerate(agents.tolist()):
+            rows = np.flatnonzero(allowed[:, column]).tolist()
+            cp.add(
+                cp_model.LinearExpr.weighted_sum(
+                    [variables[row, column] for row in rows],
+                    [int(sub_use[row, column]) for row in rows],
+                )
+                <= int(capacities[agent])
+            )
+        cp.minimize(
+            cp_model.LinearExpr.weighted_sum(
+                [variables[cell] for cell in cells], [int(sub_cost[cell]) for cell in cells]
+            )
+        )
+        for row, column in cells:
+            cp.add_hint(variables[row, column], bool(x[jobs[row]] == agents[column]))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        solver.parameters.max_time_in_seconds = LOCAL_SEARCH_SUBSET_SECONDS
+        if solver.solve(cp) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            continue
+        if solver.objective_value >= float(cost[jobs, x[jobs]].sum()) - 0.5:
+            continue
+        x[jobs] = agent_count  # left out unless placed below
+        for row, column in cells:
+            if solver.boolean_value(variables[row, column]):
+                x[jobs[row]] = agents[column]
+        on_better(x.copy())
+        failures = 0
+    return x
+
+
+def _tabu_search(
+    cost: NDArray[np.float64],
+    use: NDArray[np.float64],
+    capacities: NDArray[np.float64],
+    start: IntArray,
+    *,
+    seed: int,
+    should_stop: Callable[[], bool],
+    on_better: Callable[[IntArray], None],
+    stall_iterations: int = LOCAL_SEARCH_STALL_ITERATIONS,
+) -> IntArray | None:
+    """Tabu search for the GAP (Díaz and Fernández's scheme): from `start` (an agent per job),
+    take the best move each step among every shift (one job to another agent), every swap
+    (two jobs on different agents trade places) and every ejection chain of two (job j moves to
+    job k's agent and k to its best other agent, as in Yagiura, Ibaraki and Glover's ejection
+    chains), scored by cost plus a weight × overload. The
+    weight grows while the solution is overloaded and shrinks while it fits, so the search
+    oscillates across the capacity border; a move undoing a recent one is tabu unless it gives
+    a feasible solution better than the best. Calls `on_better` with each best feasible
+    solution that improves on `start` (or on none when `start` does not fit) and returns the
+    last one; stops after `stall_iterations` steps without one, or when `should_stop` says so.
+
+    `cost[j, i]` is inf where job j cannot go to agent i; a capacity may be inf.
+    """
+    rng = np.random.default_rng(seed)
+    jobs, agents = cost.shape
+    every = np.arange(jobs)
+    allowed = np.isfinite(cost)
+    x = start.copy()
+    load = np.bincount(x, weights=use[every, x], minlength=agents)
+    current = float(cost[every, x].sum())
+    best_value = current if (load <= capacities).all() else math.inf
+    best: IntArray | None = None
+    finite = cost[allowed]
+    weight = max(float(np.abs(finite).mean()), 1.0) / max(float(use[allowed].mean()), 1.0)
+    tabu_until = np.zeros((jobs, agents), dtype=np.int64)
+    tenure_low, tenure_high = max(5, jobs // 20), max(10, jobs // 8)
+    lower_triangle = np.tril(np.ones((jobs, jobs), dtype=bool), -1)
+    step = last_better = 0
+    while step - last_better < stall_iterations and not should_stop():
+        step += 1
+        over = np.maximum(load - capacities, 0.0)
+        total_over = float(over.sum())
+        cost_x, use_x, capacity_x, over_x = cost[every, x], use[every, x], capacities[x], over[x]
+        # Shift job j to agent i: the change of cost and of overload.
+        shift_cost = cost - cost_x[:, None]
+        leave = np.maximum(load[x] - use_x - capacity_x, 0.0) - over_x
+        arrive = np.maximum(load + use - capacities, 0.0) - over
+        shift_over = leave[:, None] + arrive
+        shift_over[~allowed] = 0.0
+        shift = np.where(allowed, shift_cost + weight * shift_over, math.inf)
+        shift[every, x] = math.inf
+        # Swap jobs j and k: j goes to k's agent and k to j's.
+        cost_to = cost[:, x]  # cost_to[j, k]: job j on job k's agent
+        use_to = use[:, x]
+        swap_cost = cost_to + cost_to.T - cost_x[:, None] - cost_x[None, :]
+        rest = load[x] - use_x  # j's agent without j
+        # into[j, k]: the change of overload of k's agent when j replaces k there.
+        into = np.maximum(rest[None, :] + use_to - capacity_x[None, :], 0.0) - over_x[None, :]
+        swap_over = into + into.T
+        apart = x[:, None] != x[None, :]
+        valid = lower_triangle & apart & np.isfinite(swap_cost)
+        swap_over[~valid] = 0.0
+        swap = np.where(valid, swap_cost + weight * swap_over, math.inf)
+        # Tabu, unless the move gives a feasible solution better than the best.
+        with np.errstate(invalid="ignore"):
+            shift_aspires = (total_over + shift_over <= 0) & (current + shift_cost < best_value)
+            swap_aspires = (total_over + swap_over <= 0) & (current + swap_cost < best_value)
+        shift[(tabu_until > step) & ~shift_aspires] = math.inf
+        back = tabu_until[:, x] > step  # back[j, k]: j to k's agent is tabu
+        swap[(back | back.T) & ~swap_aspires] = math.inf
+        # Ejection chain of two: j goes to k's agent, and k to its best other agent (not j's:
+        # that is the swap). For each k, its best and second-best non-tabu destination.
+        arrival = np.where(allowed & (tabu_until <= step), cost + weight * arrive, math.inf)
+        arrival[every, x] = math.inf
+        first = np.argmin(arrival, axis=1)
+        first_value = arrival[every, first]
+        arrival[every, first] = math.inf
+        second = np.argmin(arrival, axis=1)
+        second_value = arrival[every, second]
+        clash = first[None, :] == x[:, None]  # k's best agent is j's own
+        onward = np.where(clash, second_value[None, :], first_value[None, :])
+        chain = (
+            cost_to - cost_x[:, None] + weight * (leave[:, None] + into) + onward - cost_x[None, :]
+        )
+        chain[~apart | back | ~np.isfinite(cost_to)] = math.inf
+        shift_at, swap_at = int(np.argmin(shift)), int(np.argmin(swap))
+        chain_at = int(np.argmin(chain))
+        shift_value, swap_value = shift.flat[shift_at], swap.flat[swap_at]
+        chain_value = chain.flat[chain_at]
+        if not math.isfinite(min(shift_value, swap_value, chain_value)):
+            tabu_until[:] = 0
+            continue
+        if shift_value <= min(swap_value, chain_value):
+            job, agent = divmod(shift_at, agents)
+            moves = [(job, agent)]
+        elif swap_value <= chain_value:
+            job, other = divmod(swap_at, jobs)
+            moves = [(job, int(x[other])), (other, int(x[job]))]
+        else:
+            job, other = divmod(chain_at, jobs)
+            onward_agent = second[other] if first[other] == x[job] else first[other]
+            moves = [(job, int(x[other])), (other, int(onward_agent))]
+        for job, agent in moves:
+            old = int(x[job])
+            tabu_until[job, old] = step + int(rng.integers(tenure_low, tenure_high + 1))
+            load[old] -= use[job, old]
+            load[agent] += use[job, agent]
+            current += cost[job, agent] - cost[job, old]
+            x[job] = agent
+        fits = bool((load <= capacities).all())
+        if fits and current < best_value - 1e-6:
+            best_value, best, last_better = current, x.copy(), step
+            on_better(best)
+        weight = min(max(weight * (1 / 1.1 if fits else 1.1), 1e-3), 1e9)
+    return best
 
 
 def _job_sizes(problem: AllocationProblem) -> IntArray | None:

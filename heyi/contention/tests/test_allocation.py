@@ -265,6 +265,51 @@ def test_tabu_search_reaches_gap1_problem_1_from_the_greedy_start():
     assert problem.objective_of(best.tolist()) == 336
 
 
+def subsets_from(cost, use, capacities, start, *, must_assign=True):
+    """Run the CP-SAT subset search to its stall limit; its result and every solution offered."""
+    offered: list[tuple[int, ...]] = []
+    last = allocation._subsets_solve(
+        np.asarray(cost, dtype=float),
+        np.asarray(use, dtype=float),
+        np.asarray(capacities, dtype=np.int64),
+        np.asarray(start, dtype=np.int64),
+        must_assign=must_assign,
+        rng=np.random.default_rng(0),
+        seed=0,
+        should_stop=lambda: False,
+        on_better=lambda assignment: offered.append(tuple(assignment.tolist())),
+        stall=5,
+    )
+    return tuple(last.tolist()), offered
+
+
+def test_subset_search_reassigns_the_jobs_of_the_agents_drawn_optimally():
+    # Start (1, 0, 0) costs 10; with both agents drawn, CP-SAT reassigns all three jobs.
+    last, offered = subsets_from(np.transpose(COST), np.transpose(USE), [4, 3], [1, 0, 0])
+
+    assert last == (0, 0, 1)
+    assert offered == [(0, 0, 1)]
+    assert tiny().objective_of(list(last)) == 7
+
+
+def test_subset_search_offers_nothing_when_the_start_is_optimal():
+    last, offered = subsets_from(np.transpose(COST), np.transpose(USE), [4, 3], [0, 0, 1])
+
+    assert last == (0, 0, 1)
+    assert offered == []
+
+
+def test_subset_search_may_leave_a_job_out_for_a_better_one():
+    # One agent of capacity 2; column 1 is "left out" (coefficient 0). Job 1 is in, job 0 out:
+    # swapping them gains 92.
+    last, offered = subsets_from(
+        [[-97, 0], [-5, 0]], [[2, 0], [2, 0]], [2], [1, 0], must_assign=False
+    )
+
+    assert last == (0, 1)
+    assert offered == [(0, 1)]
+
+
 @pytest.mark.skipif(not GAP1.exists(), reason=f"OR-Library gap1.txt not found at {GAP1}")
 def test_after_the_handover_highs_and_the_tabu_search_still_prove_the_optimum(monkeypatch):
     # At once: CP-SAT stops as soon as there is an incumbent, and HiGHS must finish the proof.
