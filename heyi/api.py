@@ -76,6 +76,7 @@ def _add_routers() -> None:
     from heyi.contention.api import router as contention_router
     from heyi.demands.api import router as demands_router
     from heyi.designs.api import router as designs_router
+    from heyi.logistics.api import router as logistics_router
     from heyi.notifications.api import router as notifications_router
     from heyi.orders.api import router as orders_router
     from heyi.products.api import router as products_router
@@ -92,6 +93,7 @@ def _add_routers() -> None:
         orders_router,
         supply_router,
         notifications_router,
+        logistics_router,
     ):
         api.add_router("/", router)
     if settings.HEYI_BENCH_PROBE:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "heyi.contention",
     "heyi.orders",
     "heyi.supply",
+    "heyi.logistics",
     "heyi.probe",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("heyi.orders.urls")),
     path("", include("heyi.supply.urls")),
     path("", include("heyi.notifications.urls")),
+    path("", include("heyi.logistics.urls")),
 ]
 
 if settings.HEYI_SERVE_MEDIA:

@@ -1,0 +1,5 @@
+"""The JSON API of logistics."""
+
+from ninja import Router
+
+router = Router(tags=["logistics"])
