@@ -149,6 +149,16 @@ def cmd_bench_orders(args: argparse.Namespace) -> int:
     return int(_bench_module("order_load").run(args))
 
 
+def cmd_bench_vrptw(args: argparse.Namespace) -> int:
+    """Solomon VRPTW files through the route planner (no Django: the solver is pure)."""
+    return int(_bench_module("vrptw").run(args))
+
+
+def cmd_bench_covering(args: argparse.Namespace) -> int:
+    """Station covering over China's populated places (no Django: the network core is pure)."""
+    return int(_bench_module("covering").run(args))
+
+
 def _bench_parser_add(sub: Any) -> None:
     # The arguments are declared here, not imported from bench/, so that other commands do
     # not load the solvers; bench/gap.py and bench/platform_scale.py accept the same ones, and
@@ -176,6 +186,14 @@ def _bench_parser_add(sub: Any) -> None:
         help="cost of a day of lead time per unit, added to the unit price (default 0.05)",
     )
     scale.set_defaults(func=cmd_bench_platform)
+    covering = bench_sub.add_parser("covering", help="fewest stations covering China's places")
+    covering.add_argument(
+        "--min-population", type=int, choices=[500, 1000, 5000, 15000], default=5000
+    )
+    covering.add_argument("--radius", type=float, default=50.0, help="km (default 50)")
+    covering.add_argument("--seconds", type=float, default=60.0, help="solver time limit")
+    covering.add_argument("--centres", type=int, default=90, help="largest cities (default 90)")
+    covering.set_defaults(func=cmd_bench_covering)
     orders = bench_sub.add_parser(
         "orders", help="order placement under load (gunicorn, PostgreSQL) beside a one-insert probe"
     )
@@ -207,6 +225,15 @@ def _bench_parser_add(sub: Any) -> None:
     )
     orders.add_argument("--port", type=int, default=0, help="default: a free port")
     orders.set_defaults(func=cmd_bench_orders)
+    vrptw = bench_sub.add_parser("vrptw", help="Solomon VRPTW files through the route planner")
+    vrptw.add_argument("files", nargs="+", type=Path, help="Solomon-format VRPTW files")
+    vrptw.add_argument("--seconds", type=float, default=10.0, help="time limit per instance")
+    vrptw.add_argument("--objective", choices=["distance", "vehicles"], default="distance")
+    vrptw.add_argument("--seed", type=int, default=0)
+    vrptw.add_argument(
+        "--references", type=Path, help="CSV of references (default: *_bks.csv beside the folder)"
+    )
+    vrptw.set_defaults(func=cmd_bench_vrptw)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,6 +45,7 @@ from heyi.demo import data
 from heyi.designs import services as designs
 from heyi.designs.models import Proposal
 from heyi.designs.selectors import configurator_get
+from heyi.logistics.services import network_build
 from heyi.orders import order_services
 from heyi.orders.models import Order
 from heyi.orders.services import campaign_start, campaign_tender_open, preorder_place
@@ -844,6 +845,10 @@ def demo_world_load(*, reset: bool = False) -> str:
                 _demand_life(world, seed, index, authors)
             _standard_products(world)
             _late_orders_noticed(world)
+            # The national network: centres in the largest cities, the fewest stations that
+            # put every populated place within 50 km (an exact covering solved by HiGHS).
+            network = network_build()
+            world.count("stations", network.stations)
             # Its own seeded generator: how far the standard orders have gone depends on the
             # hour the world is loaded, and must not change what the suppliers do.
             supply_rng = random.Random(SEED + 1)
@@ -867,5 +872,6 @@ def demo_world_load(*, reset: bool = False) -> str:
         f"{c.get('standing bids', 0)} standing bids, {c.get('standard orders', 0)} direct "
         f"orders in {c.get('daily runs', 0)} daily runs, {c.get('ratings', 0)} ratings, "
         f"{c.get('catalogue items', 0)} catalogue items, {c.get('BOM lines', 0)} BOM lines, "
-        f"{c.get('RFQs', 0)} requests for quotation."
+        f"{c.get('RFQs', 0)} requests for quotation, a network of {c.get('stations', 0)} "
+        f"delivery stations."
     )

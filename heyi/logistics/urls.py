@@ -1,7 +1,11 @@
 """Page URLs of logistics."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from heyi.logistics import views
 
 app_name = "logistics"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("network/", views.network_page, name="network"),
+]

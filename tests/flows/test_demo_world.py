@@ -16,6 +16,7 @@ from heyi.demands.models import Demand
 from heyi.demo import data
 from heyi.demo.world import STANDARD_DAYS, demo_world_load, demo_world_sign_ins
 from heyi.designs.models import Proposal, Selection, Vote
+from heyi.logistics.models import DistributionCentre, NetworkBuild, Station
 from heyi.orders.models import Order, PreOrderCampaign
 from heyi.products.models import Product
 from heyi.supply.models import BomLine, CatalogueItem, Rfq, SupplyContract
@@ -101,6 +102,12 @@ def test_demo_world(settings: Any) -> None:
     assert BomLine.objects.count() == 19
     assert sorted(Rfq.objects.values_list("status", flat=True)) == ["awarded", "open"]
     assert SupplyContract.objects.count() == 2
+
+    # The national network, its station covering proven optimal.
+    build = NetworkBuild.objects.get()
+    assert (DistributionCentre.objects.count(), build.status, build.gap) == (90, "optimal", 0.0)
+    assert Station.objects.count() == build.stations == 524
+    assert build.places_covered == build.places
 
     # Every demo account signs in with the published password.
     sign_ins = demo_world_sign_ins()
