@@ -46,7 +46,7 @@ from heyi.designs import services as designs
 from heyi.designs.models import Proposal
 from heyi.designs.selectors import configurator_get
 from heyi.logistics.services import network_build
-from heyi.orders import order_services
+from heyi.orders import order_selectors, order_services
 from heyi.orders.models import Order
 from heyi.orders.services import campaign_start, campaign_tender_open, preorder_place
 from heyi.orders.stages import Stage
@@ -808,7 +808,7 @@ def _standard_products(world: World) -> None:
 
 def _late_orders_noticed(world: World) -> None:
     """Orders of the story that missed their promise were noticed back then, as the sweep does."""
-    for order_id in order_services.order_list_late_ids(now=world.clock.limit):
+    for order_id in order_selectors.order_list_late_ids(now=world.clock.limit):
         promised_by = Order.objects.values_list("promised_by", flat=True).get(pk=order_id)
         assert promised_by is not None
         moment = min(promised_by + timedelta(hours=1), world.clock.limit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from heyi.accounts.selectors import user_is_operator
 from heyi.core.errors import NotFound, PermissionDenied
 from heyi.orders.errors import OrdersErrorCode
 from heyi.orders.models import Order, OrderEvent, OrderRating, OrderStage
-from heyi.orders.stages import Party, Rule, Stage, moves_for
+from heyi.orders.stages import MAIN_LINE, Party, Rule, Stage, moves_for
 from heyi.ventures.models import Venture
 from heyi.ventures.selectors import membership_is_active
 
@@ -161,3 +162,23 @@ def venture_record(venture_ids: list[int]) -> dict[int, dict[str, Decimal]]:
     for row in fans:
         record.setdefault(row["venture_id"], {})["fans"] = Decimal(row["people"])
     return record
+
+
+# An order in one of these stages has not reached its user yet.
+UNDELIVERED_STAGES = tuple(
+    stage.value for stage in (*MAIN_LINE[: MAIN_LINE.index(Stage.DELIVERED)], Stage.EXCEPTION)
+)
+
+
+def order_list_late_ids(*, now: datetime) -> list[int]:
+    """Orders past their promise, not delivered, whose user has not been told yet."""
+    return list(
+        Order.objects.filter(
+            promised_by__lt=now,
+            delivered_at__isnull=True,
+            delay_noticed_at__isnull=True,
+            stage__in=UNDELIVERED_STAGES,
+        )
+        .order_by("promised_by", "pk")
+        .values_list("pk", flat=True)
+    )

@@ -69,7 +69,6 @@ from heyi.orders.models import (
 )
 from heyi.orders.services import notices_send, preorders_cancelled_notice
 from heyi.orders.stages import (
-    MAIN_LINE,
     RATING_STAGES,
     SLOT_STAGES,
     Party,
@@ -722,25 +721,6 @@ def order_rate(*, order: Order, actor: Any, stars: int, comment: str = "") -> Or
 
 # --- delays -------------------------------------------------------------------------------------
 
-# An order in one of these stages has not reached its user yet.
-UNDELIVERED_STAGES = tuple(
-    stage.value for stage in (*MAIN_LINE[: MAIN_LINE.index(Stage.DELIVERED)], Stage.EXCEPTION)
-)
-
-
-def order_list_late_ids(*, now: datetime) -> list[int]:
-    """Orders past their promise, not delivered, whose user has not been told yet."""
-    return list(
-        Order.objects.filter(
-            promised_by__lt=now,
-            delivered_at__isnull=True,
-            delay_noticed_at__isnull=True,
-            stage__in=UNDELIVERED_STAGES,
-        )
-        .order_by("promised_by", "pk")
-        .values_list("pk", flat=True)
-    )
-
 
 @transaction.atomic
 def order_delay_notice(*, order_id: int, now: datetime | None = None) -> bool:
@@ -762,7 +742,7 @@ def order_delay_notice(*, order_id: int, now: datetime | None = None) -> bool:
         or order.delivered_at is not None
         or order.promised_by is None
         or order.promised_by >= now
-        or order.stage not in UNDELIVERED_STAGES
+        or order.stage not in order_selectors.UNDELIVERED_STAGES
     ):
         return False
     order.delay_noticed_at = now

@@ -15,10 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from heyi.accounts.selectors import user_is_operator
 from heyi.contention.daily_selectors import daily_run_list, standing_bid_counts
 from heyi.contention.models import DailyRunTrigger
-from heyi.core.errors import DomainError
+from heyi.core.errors import DomainError, PermissionDenied
 from heyi.orders import standard_services
 from heyi.orders.forms import StandardOrderForm
 from heyi.products.models import Product
@@ -95,16 +94,13 @@ def product_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def daily_run_now(request: HttpRequest) -> HttpResponse:
-    """An operator runs the daily order contention at once."""
-    if not user_is_operator(request.user):
-        return _error_page(
-            request,
-            DomainError("permission_denied", _("Only an operator may do this."), status=403),
-        )
+    """An operator runs the daily order contention at once (the service checks who may)."""
     try:
         run = standard_services.daily_contention_run(
             trigger=DailyRunTrigger.OPERATOR, actor=request.user
         )
+    except PermissionDenied as error:
+        return _error_page(request, error)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("contention:daily_run_list")

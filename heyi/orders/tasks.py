@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from heyi.core.schedule import periodic
-from heyi.orders import order_services, selectors, services, standard_services
+from heyi.orders import order_selectors, order_services, selectors, services, standard_services
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def order_delay_sweep() -> int:
     """Tell the users of orders that are past their promise; return how many were told."""
     now = timezone.now()
     told = 0
-    for order_id in order_services.order_list_late_ids(now=now):
+    for order_id in order_selectors.order_list_late_ids(now=now):
         if order_services.order_delay_notice(order_id=order_id, now=now):
             told += 1
     return told
