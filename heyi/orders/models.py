@@ -172,6 +172,11 @@ class DeliveryWindow(models.TextChoices):
     EVENING = "18-21", _("18:00–21:00")
 
 
+class Fulfilment(models.TextChoices):
+    STOCK = "stock", _("From stock at a centre")
+    MADE_TO_ORDER = "made_to_order", _("Made to order")
+
+
 class Order(BaseModel):
     """One person's order made by one venture: what they pay, what the venture is paid, its stage."""
 
@@ -212,6 +217,15 @@ class Order(BaseModel):
     promised_by = models.DateTimeField(_("promised by"), null=True, blank=True, db_index=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     delay_noticed_at = models.DateTimeField(null=True, blank=True)
+    # What the user was promised at checkout (logistics quotes it: 24 hours from a centre with
+    # stock in reach, otherwise lead time plus transport), and how the order is fulfilled.
+    # Empty for orders placed before the network existed.
+    fulfilment = models.CharField(
+        _("fulfilment"), max_length=20, choices=Fulfilment.choices, blank=True
+    )
+    delivery_promised_at = models.DateTimeField(
+        _("delivery promised by"), null=True, blank=True, db_index=True
+    )
     address = models.CharField(_("delivery address"), max_length=300)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)

@@ -27,6 +27,9 @@ class Product(BaseModel):
     )
     list_price = models.DecimalField(_("price"), max_digits=12, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    # Packed size and weight of one unit: route planning loads vans by both (appliances are bulky).
+    volume_litres = models.PositiveIntegerField(_("packed volume (litres)"), default=100)
+    weight_kg = models.PositiveIntegerField(_("packed weight (kg)"), default=30)
     # Where a made-to-order design became a standard product, the demand it came from.
     demand_uid = models.UUIDField(null=True, blank=True)
     status = models.CharField(
