@@ -77,6 +77,8 @@ def _add_routers() -> None:
     from heyi.demands.api import router as demands_router
     from heyi.designs.api import router as designs_router
     from heyi.logistics.api import router as logistics_router
+    from heyi.logistics.fulfilment_api import router as fulfilment_router
+    from heyi.logistics.route_api import router as route_router
     from heyi.notifications.api import router as notifications_router
     from heyi.orders.api import router as orders_router
     from heyi.products.api import router as products_router
@@ -94,6 +96,8 @@ def _add_routers() -> None:
         supply_router,
         notifications_router,
         logistics_router,
+        fulfilment_router,
+        route_router,
     ):
         api.add_router("/", router)
     if settings.HEYI_BENCH_PROBE:
