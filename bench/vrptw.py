@@ -51,6 +51,11 @@ class Reference:
     distance_is_optimum: bool
     vehicles: int | None  # hierarchical best known
     hierarchical_distance: float | None
+    distance_routes: int | None = None  # routes of the truncated-convention reference
+
+    def matching_vehicles(self, objective: str) -> int | None:
+        """The reference's vehicle count under the objective's own convention."""
+        return self.distance_routes if objective == "distance" else self.vehicles
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class VrptwRow:
     feasible: bool
     exact_feasible: bool
     error: str = ""
+    customers: int = 0
 
     @property
     def gap_percent(self) -> float | None:
@@ -79,9 +85,12 @@ class VrptwRow:
 
     @property
     def vehicle_gap(self) -> int | None:
-        if self.vehicles is None or self.reference is None or self.reference.vehicles is None:
+        """Vehicles above the matching reference's (its routes for distance, the best known
+        count for vehicles)."""
+        known = None if self.reference is None else self.reference.matching_vehicles(self.objective)
+        if self.vehicles is None or known is None:
             return None
-        return self.vehicles - self.reference.vehicles
+        return self.vehicles - known
 
 
 def _number(text: str | None) -> float | None:
@@ -95,11 +104,17 @@ def references_read(path: Path) -> dict[str, Reference]:
             optimum = _number(row.get("distance_optimum_truncated"))
             best = _number(row.get("distance_best_truncated"))
             vehicles = _number(row.get("hierarchical_best_vehicles"))
+            routes = _number(
+                row.get("distance_optimum_routes")
+                if optimum is not None
+                else row.get("distance_best_routes")
+            )
             references[row["instance"]] = Reference(
                 distance=optimum if optimum is not None else best,
                 distance_is_optimum=optimum is not None,
                 vehicles=int(vehicles) if vehicles is not None else None,
                 hierarchical_distance=_number(row.get("hierarchical_best_distance")),
+                distance_routes=int(routes) if routes is not None else None,
             )
     return references
 
@@ -130,6 +145,7 @@ def instance_bench(
             feasible=False,
             exact_feasible=False,
             error=error.message,
+            customers=len(problem.stops),
         )
     exact = exact_durations(instance, scale=scale)
     exact_violations = check(problem, result, durations=exact)
@@ -145,13 +161,14 @@ def instance_bench(
         # The matching convention: the truncated matrix itself, or exact times.
         feasible=not (check(problem, result) if objective == "distance" else exact_violations),
         exact_feasible=not exact_violations,
+        customers=len(problem.stops),
     )
 
 
 HEADER = {
     "distance": (
-        f"{'instance':<9} {'vehicles':>8} {'distance':>9} {'optimum':>9} {'gap %':>6} "
-        f"{'seconds':>7} {'feasible':<8} {'exact':<5}"
+        f"{'instance':<9} {'vehicles':>8} {'routes':>6} {'distance':>9} {'optimum':>9} "
+        f"{'gap %':>6} {'seconds':>7} {'feasible':<8} {'exact':<5}"
     ),
     "vehicles": (
         f"{'instance':<9} {'vehicles':>8} {'best':>4} {'Δveh':>4} {'distance':>9} {'best':>9} "
@@ -170,9 +187,14 @@ def row_format(row: VrptwRow) -> str:
         known = "-"
         if reference is not None and reference.distance is not None:
             known = f"{reference.distance:.1f}" + ("" if reference.distance_is_optimum else "~")
+        routes = (
+            "-"
+            if reference is None or reference.distance_routes is None
+            else str(reference.distance_routes)
+        )
         return (
-            f"{row.instance:<9} {row.vehicles:>8} {row.distance:>9.1f} {known:>9} {gap_text:>6} "
-            f"{row.seconds:>7.2f} {'yes' if row.feasible else 'NO':<8} "
+            f"{row.instance:<9} {row.vehicles:>8} {routes:>6} {row.distance:>9.1f} {known:>9} "
+            f"{gap_text:>6} {row.seconds:>7.2f} {'yes' if row.feasible else 'NO':<8} "
             f"{'yes' if row.exact_feasible else 'no':<5}"
         )
     best = "-" if reference is None or reference.vehicles is None else str(reference.vehicles)
@@ -194,23 +216,33 @@ def summary_format(rows: list[VrptwRow], objective: str, seconds: float) -> str:
     feasible = sum(row.feasible for row in rows)
     gaps = [row.gap_percent for row in planned if row.gap_percent is not None]
     over = sum(row.seconds > seconds + 0.5 for row in planned)
+    referenced = "" if len(gaps) == len(rows) else f" (over {len(gaps)} with a reference)"
     lines = [
         f"== {len(rows)} instances, objective {objective}, {seconds:g} s each: feasible "
-        f"{feasible}/{len(rows)}; distance gap mean {sum(gaps) / max(len(gaps), 1):.3f} %, "
-        f"max {max(gaps, default=0.0):.3f} %; seconds max "
+        f"{feasible}/{len(rows)}; distance gap mean {_mean(gaps)} %, max "
+        f"{_fixed(max(gaps, default=0.0))} %{referenced}; seconds max "
         f"{max((row.seconds for row in planned), default=0.0):.2f} ({over} over {seconds:g} + 0.5)"
     ]
     if objective == "distance":
-        optimal = sum(
-            row.reference is not None
+        reached = [
+            row
+            for row in planned
+            if row.reference is not None
             and row.reference.distance is not None
             and row.distance is not None
             and round(row.distance, 1) <= row.reference.distance
-            for row in planned
+        ]
+        optimal = sum(
+            row.reference is not None and row.reference.distance_is_optimum for row in reached
+        )
+        best_known = (
+            ""
+            if optimal == len(reached)
+            else f", at or below the best known {len(reached) - optimal}"
         )
         lines.append(
-            f"   at the optimum {optimal}/{len(rows)}; also feasible under exact times "
-            f"{sum(row.exact_feasible for row in planned)}/{len(rows)}"
+            f"   at the optimum {optimal}/{len(rows)}{best_known}; also feasible under exact "
+            f"times {sum(row.exact_feasible for row in planned)}/{len(rows)}"
         )
     else:
         with_reference = [row for row in planned if row.vehicle_gap is not None]
@@ -220,7 +252,38 @@ def summary_format(rows: list[VrptwRow], objective: str, seconds: float) -> str:
             f"   at the best known vehicle count {at_best}/{len(rows)}; vehicles above it in "
             f"total {extra}"
         )
+    sizes = sorted({row.customers for row in rows})
+    if len(sizes) > 1 or sizes != [100]:
+        lines.extend(size_summary(rows, objective, size) for size in sizes)
     return "\n".join(lines)
+
+
+def _fixed(value: float) -> str:
+    """To three decimals, never "-0.000"."""
+    return f"{round(value, 3) + 0.0:.3f}"
+
+
+def _mean(values: list[float]) -> str:
+    return _fixed(sum(values) / len(values)) if values else "-"
+
+
+def size_summary(rows: list[VrptwRow], objective: str, size: int) -> str:
+    """One line per instance size: mean gaps to the matching reference, where there is one."""
+    of_size = [row for row in rows if row.customers == size]
+    planned = [row for row in of_size if not row.error]
+    vehicle_gaps = [float(row.vehicle_gap) for row in planned if row.vehicle_gap is not None]
+    distance_gaps = [row.gap_percent for row in planned if row.gap_percent is not None]
+    reference = (
+        "truncated-convention optimum or best known"
+        if objective == "distance"
+        else "best known hierarchical (vehicles, then distance)"
+    )
+    return (
+        f"   size {size}: {len(of_size)} instances, planned {len(planned)}, feasible "
+        f"{sum(row.feasible for row in of_size)}; against the {reference}: vehicle gap mean "
+        f"{_mean(vehicle_gaps)} over {len(vehicle_gaps)}, distance gap mean "
+        f"{_mean(distance_gaps)} % over {len(distance_gaps)}"
+    )
 
 
 def references_for(path: Path, explicit: Path | None) -> dict[str, Reference]:

@@ -79,6 +79,7 @@ def _add_routers() -> None:
     from heyi.logistics.api import router as logistics_router
     from heyi.logistics.fulfilment_api import router as fulfilment_router
     from heyi.logistics.route_api import router as route_router
+    from heyi.logistics.shipment_api import router as shipment_router
     from heyi.notifications.api import router as notifications_router
     from heyi.orders.api import router as orders_router
     from heyi.products.api import router as products_router
@@ -97,6 +98,7 @@ def _add_routers() -> None:
         notifications_router,
         logistics_router,
         fulfilment_router,
+        shipment_router,
         route_router,
     ):
         api.add_router("/", router)

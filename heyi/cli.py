@@ -116,6 +116,26 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Plan a station's delivery waves for a date: the management command `plan_routes`."""
+    _setup_django()
+    from django.core.management import CommandError, call_command
+
+    # As command-line words, so that the command's own parser converts and checks them (options
+    # given to call_command as keywords skip its type conversions).
+    words = ["--station", args.station, "--date", args.date]
+    if args.wave:
+        words += ["--wave", args.wave]
+    if args.seconds is not None:
+        words += ["--seconds", repr(args.seconds)]
+    try:
+        call_command("plan_routes", *words)
+    except CommandError as error:
+        print(f"heyi plan: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heyi.settings")
     from django.core.management import execute_from_command_line
@@ -157,6 +177,11 @@ def cmd_bench_vrptw(args: argparse.Namespace) -> int:
 def cmd_bench_covering(args: argparse.Namespace) -> int:
     """Station covering over China's populated places (no Django: the network core is pure)."""
     return int(_bench_module("covering").run(args))
+
+
+def cmd_bench_national_day(args: argparse.Namespace) -> int:
+    """100,000 orders over the network, allocated to stock and planned (no Django)."""
+    return int(_bench_module("national_day").run(args))
 
 
 def _bench_parser_add(sub: Any) -> None:
@@ -234,6 +259,32 @@ def _bench_parser_add(sub: Any) -> None:
         "--references", type=Path, help="CSV of references (default: *_bks.csv beside the folder)"
     )
     vrptw.set_defaults(func=cmd_bench_vrptw)
+    day = bench_sub.add_parser(
+        "national-day", help="a national day: orders by population, allocated and planned"
+    )
+    day.add_argument("--orders", type=int, default=100_000)
+    day.add_argument("--seed", type=int, default=11)
+    day.add_argument(
+        "--stock-cover",
+        type=float,
+        default=1.0,
+        help="units per centre and product = cover × its expected orders (default 1.0)",
+    )
+    day.add_argument(
+        "--max-stops", type=int, default=200, help="largest district planned at once (200)"
+    )
+    day.add_argument("--seconds-per-100-stops", type=float, default=1.0)
+    day.add_argument(
+        "--min-seconds", type=float, default=0.2, help="least time for a district (0.2)"
+    )
+    day.add_argument("--workers", type=int, default=2, help="planning processes (0: inline)")
+    day.add_argument("--min-population", type=int, choices=[500, 1000, 5000, 15000], default=5000)
+    day.add_argument("--radius", type=float, default=50.0, help="station radius, km (50)")
+    day.add_argument("--centres", type=int, default=90, help="largest cities (default 90)")
+    day.add_argument(
+        "--covering-seconds", type=float, default=60.0, help="station covering time limit"
+    )
+    day.set_defaults(func=cmd_bench_national_day)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -263,6 +314,17 @@ def main(argv: list[str] | None = None) -> int:
 
     scheduler = sub.add_parser("scheduler", help="enqueue periodic tasks (deadline sweeps)")
     scheduler.set_defaults(func=cmd_scheduler)
+
+    plan = sub.add_parser("plan", help="plan a station's delivery routes for a date")
+    plan.add_argument("--station", required=True, help="the station's name or uid")
+    plan.add_argument("--date", required=True, help="the delivery date, YYYY-MM-DD")
+    plan.add_argument(
+        "--wave", choices=["morning", "afternoon", "all"], help="one wave (default: all)"
+    )
+    plan.add_argument(
+        "--seconds", type=float, help="solver time per wave (default: by the wave's size)"
+    )
+    plan.set_defaults(func=cmd_plan)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("extra", nargs=argparse.REMAINDER)

@@ -174,6 +174,22 @@ HEYI_DAILY_LEAD_TIME_PENALTY = Decimal(os.environ.get("HEYI_DAILY_LEAD_TIME_PENA
 # How long a production tender stays open after its pre-order campaign reaches the threshold.
 HEYI_PRODUCTION_TENDER_HOURS = int(os.environ.get("HEYI_PRODUCTION_TENDER_HOURS", "72"))
 
+# The delivery promise: the packed size of one unit of a made-to-order design (standard products
+# carry their own), and the lead time promised for a product no maker holds a standing bid on.
+HEYI_DEFAULT_PARCEL_LITRES = int(os.environ.get("HEYI_DEFAULT_PARCEL_LITRES", "100"))
+HEYI_DEFAULT_PARCEL_KG = int(os.environ.get("HEYI_DEFAULT_PARCEL_KG", "30"))
+HEYI_DEFAULT_LEAD_TIME_DAYS = int(os.environ.get("HEYI_DEFAULT_LEAD_TIME_DAYS", "14"))
+
+# The vans each station sends out per delivery wave (route planning): name, capacity, count.
+HEYI_STATION_VANS = [
+    {"name": "Light van", "volume_litres": 6000, "weight_kg": 1200, "count": 8},
+]
+
+# The published rule for a missed delivery promise: this percentage of the order total, at least
+# the minimum (yuan), at most the total; charged to the unit at fault (logistics compensations).
+HEYI_LATE_COMPENSATION_PERCENT = Decimal(os.environ.get("HEYI_LATE_COMPENSATION_PERCENT", "10"))
+HEYI_LATE_COMPENSATION_MINIMUM = Decimal(os.environ.get("HEYI_LATE_COMPENSATION_MINIMUM", "20.00"))
+
 # Uploads: pictures are capped well below anything that could exhaust memory.
 HEYI_MAX_PICTURE_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024

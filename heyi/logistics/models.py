@@ -101,9 +101,7 @@ class Stock(BaseModel):
     """
 
     centre = models.ForeignKey(DistributionCentre, on_delete=models.PROTECT, related_name="stock")
-    product = models.ForeignKey(
-        "products.Product", on_delete=models.PROTECT, related_name="stock"
-    )
+    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="stock")
     on_hand = models.PositiveIntegerField(_("on hand"), default=0)
     reserved = models.PositiveIntegerField(_("reserved"), default=0)
 
@@ -130,9 +128,7 @@ class Stock(BaseModel):
 class Shipment(BaseModel):
     """How one order reaches its user: the centre, the station, the promise and each step."""
 
-    order = models.OneToOneField(
-        "orders.Order", on_delete=models.CASCADE, related_name="shipment"
-    )
+    order = models.OneToOneField("orders.Order", on_delete=models.CASCADE, related_name="shipment")
     # The order holds the fulfilment (stock or made to order) and the promise made at checkout.
     centre = models.ForeignKey(
         DistributionCentre, on_delete=models.PROTECT, related_name="shipments", null=True

@@ -123,7 +123,10 @@ def configurator_price(request: HttpRequest, number: int, payload: PriceIn) -> A
 
 @router.post("/products/{slug}/orders", response={201: OrderOut}, tags=["orders"])
 def standard_order_place(request: HttpRequest, slug: str, payload: StandardOrderIn) -> Any:
-    """Order a standard product at its list price; the daily order contention picks its maker.
+    """Order a standard product at its list price. From stock when a centre within reach of the
+    delivery point has it (delivery promised within 24 hours), else made to order: the daily
+    order contention picks its maker. A point no station serves is refused with 422
+    `delivery_point_outside_coverage`, and nothing is written.
 
     Send an Idempotency-Key: a retried request returns the first order and places no second.
     """

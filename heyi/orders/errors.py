@@ -45,6 +45,7 @@ class OrdersErrorCode(StrEnum):
     RATING_STARS_INVALID = "rating_stars_invalid"
     ALREADY_RATED = "already_rated"
     NOT_ALLOCATED = "order_not_allocated"
+    NOT_FROM_STOCK = "order_not_from_stock"
     PRODUCT_NOT_ON_SALE = "product_not_on_sale"
     ADDRESS_INVALID = "address_invalid"
 

@@ -291,6 +291,8 @@ class OrderEventKind(models.TextChoices):
     RATED = "rated", _("Rated")
     ALLOCATED = "allocated", _("Allocated by the daily contention")
     DELAYED = "delayed", _("Late against the promise")
+    LOGISTICS = "logistics", _("Logistics step")
+    COMPENSATED = "compensated", _("Compensated for a missed promise")
 
 
 class OrderEvent(BaseModel):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from heyi.accounts.selectors import user_is_operator
 from heyi.core.errors import NotFound, PermissionDenied
 from heyi.orders.errors import OrdersErrorCode
-from heyi.orders.models import Order, OrderEvent, OrderRating, OrderStage
+from heyi.orders.models import Fulfilment, Order, OrderEvent, OrderRating, OrderStage
 from heyi.orders.stages import MAIN_LINE, Party, Rule, Stage, moves_for
 from heyi.ventures.models import Venture
 from heyi.ventures.selectors import membership_is_active
@@ -105,7 +105,11 @@ def order_moves(*, order: Order, parties: frozenset[Party]) -> list[tuple[Stage,
         moves = [move for move in moves if move[0] != Stage.SHIPPED or ready]
     if order.paid_at is None:
         moves = [move for move in moves if move[0] != Stage.REFUNDED]
-    if order.venture_id is None:
+    from_stock = order.fulfilment == Fulfilment.STOCK
+    if order.stage == OrderStage.CONFIRMED and not from_stock:
+        # Only an order served from stock ships straight after confirmation.
+        moves = [move for move in moves if move[0] != Stage.SHIPPED]
+    if order.venture_id is None and not from_stock:
         # A standard order goes no further than paid until the daily contention allocates it.
         moves = [move for move in moves if move[0] in UNALLOCATED_MOVES]
     return moves

@@ -52,11 +52,12 @@ from heyi.core.text import text_clean
 from heyi.demands.models import DemandStatus
 from heyi.demands.services import demand_status_change
 from heyi.notifications.services import Notice
-from heyi.orders import order_selectors
+from heyi.orders import fulfilment, order_selectors
 from heyi.orders.errors import OrdersError, OrdersErrorCode
 from heyi.orders.models import (
     CampaignStatus,
     DeliveryWindow,
+    Fulfilment,
     Order,
     OrderEvent,
     OrderEventKind,
@@ -302,6 +303,7 @@ def order_create_from_award(*, tender: Tender) -> list[Order]:
         )
         allocation = allocation_plan(pre_orders=pending, lines=lines)
         orders = _orders_insert(campaign=campaign, tender=tender, allocation=allocation, now=now)
+        fulfilment.orders_allocate_awarded(orders=orders)
         _pre_orders_cancel(
             campaign=campaign,
             pre_orders=allocation.unserved,
@@ -480,6 +482,17 @@ def _event(
 
 
 @transaction.atomic
+def order_event_add(
+    *, order: Order, kind: str, note: str, actor: Any = None, party: str = Party.SYSTEM
+) -> OrderEvent:
+    """Append a step that is not a stage move to an order's timeline (for the apps above
+    orders: logistics steps, compensations). The caller writes its own audit record."""
+    if kind not in OrderEventKind.values:
+        raise InvalidInput(_("Unknown kind of timeline step."), code=OrdersErrorCode.STAGE_UNKNOWN)
+    return _event(order=order, kind=kind, actor=actor, party=party, note=note[:NOTE_MAX])
+
+
+@transaction.atomic
 def order_advance(
     *,
     order: Order,
@@ -559,17 +572,39 @@ def order_advance(
     if to_stage in USER_NOTICES and party != Party.USER:
         # The buyer hears of what others did to their order; not of their own moves.
         notices_send([_user_notice(locked, to_stage, note)])
+    if to_stage == Stage.CANCELLED:
+        fulfilment.release(order=locked)
+    if to_stage == Stage.PAID and locked.fulfilment == Fulfilment.STOCK:
+        # Served from stock, nobody makes it: the platform confirms it at once.
+        return order_advance(
+            order=locked,
+            actor=None,
+            to_stage=Stage.CONFIRMED,
+            note=fulfilment.confirmation_note(order=locked),
+            as_system=True,
+        )
     return locked
 
 
 def _preconditions(*, order: Order, to_stage: str) -> None:
     """What the table cannot say: the user's parts done before shipping, payment before refund."""
-    if order.venture_id is None and to_stage not in order_selectors.UNALLOCATED_MOVES:
+    # An order served from stock has no maker: it leaves a centre, so it needs no allocation.
+    from_stock = order.fulfilment == Fulfilment.STOCK
+    if (
+        order.venture_id is None
+        and not from_stock
+        and to_stage not in order_selectors.UNALLOCATED_MOVES
+    ):
         raise OrdersError(
             OrdersErrorCode.NOT_ALLOCATED,
             _("No venture makes this order yet: the daily order contention allocates it."),
         )
-    if to_stage == Stage.SHIPPED:
+    if to_stage == Stage.SHIPPED and order.stage == Stage.CONFIRMED and not from_stock:
+        raise OrdersError(
+            OrdersErrorCode.NOT_FROM_STOCK,
+            _("Only an order served from stock ships straight after confirmation."),
+        )
+    if to_stage == Stage.SHIPPED and not from_stock:
         if order.sample_status != SampleStatus.APPROVED:
             raise OrdersError(
                 OrdersErrorCode.SAMPLE_NOT_APPROVED,

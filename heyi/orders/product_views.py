@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from heyi.contention.daily_selectors import daily_run_list, standing_bid_counts
 from heyi.contention.models import DailyRunTrigger
 from heyi.core.errors import DomainError, PermissionDenied
-from heyi.orders import standard_services
+from heyi.orders import fulfilment, standard_services
 from heyi.orders.forms import StandardOrderForm
+from heyi.orders.models import Fulfilment
 from heyi.products.models import Product
 from heyi.products.selectors import product_get, product_list
 
@@ -42,7 +43,13 @@ def product_list_page(request: HttpRequest) -> HttpResponse:
 
 
 def _product_page(
-    request: HttpRequest, product: Product, form: StandardOrderForm, *, status: int = 200
+    request: HttpRequest,
+    product: Product,
+    form: StandardOrderForm,
+    *,
+    status: int = 200,
+    promise: fulfilment.Promise | None = None,
+    checked: bool = False,
 ) -> HttpResponse:
     return render(
         request,
@@ -53,19 +60,42 @@ def _product_page(
             "makers": standing_bid_counts(products=[product]).get(product.pk, 0),
             "last_run": daily_run_list().first(),
             "daily_hour": settings.HEYI_DAILY_CONTENTION_HOUR,
+            "promise": promise,
+            "checked": checked,
         },
         status=status,
     )
 
 
+def _delivery_check(request: HttpRequest, product: Product) -> HttpResponse:
+    """The promised delivery for the entered point, before ordering; the form stays filled in."""
+    form = StandardOrderForm(request.POST)
+    if not form.is_valid():
+        return _product_page(request, product, form, status=422)
+    try:
+        promise = fulfilment.quote(
+            product=product,
+            quantity=form.cleaned_data["quantity"],
+            latitude=form.cleaned_data["latitude"],
+            longitude=form.cleaned_data["longitude"],
+        )
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return _product_page(request, product, form, status=422)
+    return _product_page(request, product, form, promise=promise, checked=True)
+
+
 def product_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """GET: the product and its order form. POST: place the order (signed in)."""
+    """GET: the product and its order form. POST `action=check`: the promised delivery for the
+    entered point (anybody). POST otherwise: place the order (signed in)."""
     try:
         product = product_get(slug=slug)
     except DomainError as error:
         return _error_page(request, error)
     if request.method != "POST":
         return _product_page(request, product, StandardOrderForm())
+    if request.POST.get("action") == "check":
+        return _delivery_check(request, product)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     form = StandardOrderForm(request.POST)
@@ -85,6 +115,9 @@ def product_detail_page(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(
                 request,
                 _("Order O%(number)d is placed. Pay for it to enter the daily order contention.")
+                % {"number": order.number}
+                if order.fulfilment != Fulfilment.STOCK
+                else _("Order O%(number)d is placed, from stock. Pay for it and it is confirmed.")
                 % {"number": order.number},
             )
             return redirect("orders:order_detail", order.number)

@@ -184,6 +184,12 @@ class OrderOut(Schema):
     maker_unit_price: str | None
     lead_time_days: int | None
     allocated_at: datetime | None
+    fulfilment: str = Field(
+        description="`stock` (from a centre), `made_to_order`, or empty (placed with no network)."
+    )
+    delivery_promised_at: datetime | None = Field(
+        description="The delivery promised to the buyer when the order was placed."
+    )
     currency: str
     address: str
     sample_status: str

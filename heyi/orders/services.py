@@ -38,7 +38,7 @@ from heyi.demands.models import Demand, DemandStatus
 from heyi.demands.services import demand_status_change
 from heyi.designs.selectors import configurator_get
 from heyi.notifications.services import Notice, notification_send_many
-from heyi.orders import selectors
+from heyi.orders import fulfilment, selectors
 from heyi.orders.errors import OrdersError, OrdersErrorCode
 from heyi.orders.models import (
     LIVE_CAMPAIGN_STATUSES,
@@ -575,6 +575,8 @@ def preorder_place(
         address=address, latitude=latitude, longitude=longitude
     )
     quantity = quantity_clean(quantity)
+    # A point no station serves is refused (when a network exists) before anything is written.
+    fulfilment.quote(quantity=quantity, latitude=latitude, longitude=longitude, lead_time_days=0)
     campaign = _live_campaign_lock(demand)
     demand = campaign.demand
     now = timezone.now()

@@ -9,7 +9,8 @@ The main line (PRODUCT.md step 5):
     at_station → out_for_delivery → delivered → installed → completed
 
 Shortcuts: `confirmed → in_production` (nothing to source), `delivered → completed` (nothing to
-install). Rework: `quality_checked → in_production` when the sample is not good (a note says why).
+install), `confirmed → shipped` (an order served from stock at a centre: nothing to make; the
+services refuse it for made-to-order orders). Rework: `quality_checked → in_production` when the sample is not good (a note says why).
 
 Side paths:
 - cancelled: by the user before production starts (placed, paid, confirmed, sourcing), by the
@@ -109,11 +110,14 @@ TRANSITIONS: dict[tuple[Stage, Stage], Rule] = {
     (Stage.IN_PRODUCTION, Stage.QUALITY_CHECKED): _rule(VEN, OPS, photo=True),
     (Stage.QUALITY_CHECKED, Stage.IN_PRODUCTION): _rule(VEN, OPS, note=True),
     (Stage.QUALITY_CHECKED, Stage.SHIPPED): _rule(VEN, OPS),
+    # An order served from stock leaves the centre once confirmed: nothing is made. The services
+    # refuse this move for made-to-order orders.
+    (Stage.CONFIRMED, Stage.SHIPPED): _rule(OPS, SYS),
     (Stage.SHIPPED, Stage.AT_STATION): _rule(VEN, OPS, SYS),
     (Stage.AT_STATION, Stage.OUT_FOR_DELIVERY): _rule(VEN, OPS, SYS),
-    # Here the user confirms delivery (a one-time code for the courier comes with logistics);
-    # an operator settles a disputed delivery, saying why.
-    (Stage.OUT_FOR_DELIVERY, Stage.DELIVERED): _rule(USR, OPS),
+    # The user confirms delivery, or the platform does when the driver enters the one-time code
+    # the user gave them (logistics); an operator settles a disputed delivery.
+    (Stage.OUT_FOR_DELIVERY, Stage.DELIVERED): _rule(USR, OPS, SYS),
     (Stage.DELIVERED, Stage.INSTALLED): _rule(VEN, OPS),
     (Stage.DELIVERED, Stage.COMPLETED): _rule(USR, OPS, SYS),
     (Stage.INSTALLED, Stage.COMPLETED): _rule(USR, OPS, SYS),

@@ -1,8 +1,12 @@
 """Standard orders: a user orders a product on sale directly; once a day the order contention
 allocates every paid, waiting order to a venture.
 
-`standard_order_place` writes the order at `placed` with no venture; the user's payment moves
-it to `paid` (order_advance). `daily_contention_run` locks the paid standard orders that have
+`standard_order_place` quotes the delivery promise (logistics, through `heyi.orders.fulfilment`),
+writes the order at `placed` with no venture, its fulfilment and promise, and allocates it (stock
+reserved at a centre in reach, else made to order) in the same transaction; a point outside
+every station's reach is refused and nothing is written. The user's payment moves it to `paid`
+(order_advance); an order served from stock is then confirmed by the platform at once, and the
+daily run never sees it. `daily_contention_run` locks the paid standard orders that have
 no venture yet, hands them to contention's daily run (the exact minimum-cost allocation over
 the ventures' standing bids and daily capacities), and in the same transaction gives each
 allocated order its venture, the venture's unit price and lead time, and a timeline step. An
@@ -29,8 +33,9 @@ from heyi.core.audit import audit_record
 from heyi.core.errors import PermissionDenied
 from heyi.core.numbering import numbered_create
 from heyi.notifications.services import Notice
+from heyi.orders import fulfilment
 from heyi.orders.errors import OrdersError, OrdersErrorCode
-from heyi.orders.models import Order, OrderEvent, OrderEventKind, OrderStage
+from heyi.orders.models import Fulfilment, Order, OrderEvent, OrderEventKind, OrderStage
 from heyi.orders.services import delivery_point_clean, notices_send, quantity_clean
 from heyi.orders.stages import Party
 from heyi.products.models import Product
@@ -63,6 +68,10 @@ def standard_order_place(
             OrdersErrorCode.PRODUCT_NOT_ON_SALE,
             _("%(product)s is not on sale.") % {"product": product.name},
         )
+    # Outside every station's reach this raises before anything is written.
+    promise = fulfilment.quote(
+        product=product, quantity=quantity, latitude=latitude, longitude=longitude
+    )
     now = timezone.now()
     order = numbered_create(
         Order,
@@ -78,6 +87,8 @@ def standard_order_place(
         longitude=longitude,
         stage=OrderStage.PLACED,
         stage_changed_at=now,
+        fulfilment=promise.fulfilment if promise is not None else "",
+        delivery_promised_at=promise.promised_at if promise is not None else None,
     )
     if order is None:
         raise OrdersError(
@@ -94,12 +105,18 @@ def standard_order_place(
         % {"quantity": quantity, "product": product.name},
         occurred_at=now,
     )
+    fulfilment.order_allocate(order=order)
     audit_record(
         type="orders.order.placed",
         summary=f"Order O{order.number}: {quantity} × {product.name}",
         actor=user,
         subject=order,
-        data={"number": order.number, "product": product.slug, "quantity": quantity},
+        data={
+            "number": order.number,
+            "product": product.slug,
+            "quantity": quantity,
+            "fulfilment": order.fulfilment,
+        },
         is_public=False,
     )
     return order
@@ -140,6 +157,8 @@ def daily_contention_run(
     waiting = list(
         Order.objects.select_for_update(of=("self",))
         .filter(product__isnull=False, venture__isnull=True, stage=OrderStage.PAID)
+        # Orders served from stock at a centre are not made by anyone.
+        .exclude(fulfilment=Fulfilment.STOCK)
         .select_related("product", "user")
         .order_by("pk")
     )

@@ -269,7 +269,13 @@ def _order_context(request: HttpRequest, order: Order) -> dict[str, Any]:
     parties = order_selectors.order_parties(order=order, user=request.user)
     is_buyer = Party.USER in parties
     has_rating = hasattr(order, "rating")
+    # Logistics' shipment, through the reverse relation (orders do not import logistics). Its
+    # one-time delivery code is for the buyer's eyes only, until it is spent.
+    shipment = getattr(order, "shipment", None)
     return {
+        "delivery_code": shipment.delivery_code
+        if is_buyer and shipment is not None and shipment.code_used_at is None
+        else "",
         "order": order,
         "events": order_selectors.order_event_list(order=order),
         "moves": order_selectors.order_moves(order=order, parties=parties),

@@ -27,24 +27,29 @@ def product_get(request: HttpRequest, slug: str) -> Any:
 
 @router.post("/products", response={201: ProductOut})
 def product_create(request: HttpRequest, payload: ProductIn) -> Any:
-    """Put a product on sale (operators)."""
+    """Put a product on sale (operators); volume and weight, when given, are at least 1."""
     product = services.product_create(
         actor=request.user,
         name=payload.name,
         description=payload.description,
         list_price=payload.list_price,
         category_slug=payload.category,
+        volume_litres=payload.volume_litres,
+        weight_kg=payload.weight_kg,
     )
     return Status(201, product)
 
 
 @router.patch("/products/{slug}", response=ProductOut)
 def product_update(request: HttpRequest, slug: str, payload: ProductPatchIn) -> Any:
-    """Change a product's description, price or whether it is on sale (operators)."""
+    """Change a product's description, price, packed size or whether it is on sale
+    (operators)."""
     return services.product_update(
         product=selectors.product_get(slug=slug),
         actor=request.user,
         description=payload.description,
         list_price=payload.list_price,
         on_sale=payload.on_sale,
+        volume_litres=payload.volume_litres,
+        weight_kg=payload.weight_kg,
     )

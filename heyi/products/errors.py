@@ -11,3 +11,4 @@ class ProductsErrorCode(StrEnum):
     PRICE_INVALID = "product_price_invalid"
     NOT_ON_SALE = "product_not_on_sale"
     NOT_OPERATOR = "product_not_operator"
+    SIZE_INVALID = "product_size_invalid"

@@ -19,6 +19,8 @@ class ProductOut(Schema):
     list_price: str = Field(description="Yuan, as a decimal string.")
     currency: str
     on_sale: bool
+    volume_litres: int = Field(description="Packed volume of one unit, litres.")
+    weight_kg: int = Field(description="Packed weight of one unit, kg.")
     created_at: datetime
 
     @staticmethod
@@ -39,9 +41,13 @@ class ProductIn(Schema):
     description: str
     list_price: str = Field(description="Yuan, as a decimal string, at most two decimals.")
     category: str | None = None
+    volume_litres: int | None = Field(None, description="Packed litres per unit (default 100).")
+    weight_kg: int | None = Field(None, description="Packed kg per unit (default 30).")
 
 
 class ProductPatchIn(Schema):
     description: str | None = None
     list_price: str | None = None
     on_sale: bool | None = None
+    volume_litres: int | None = Field(None, description="Packed litres per unit, at least 1.")
+    weight_kg: int | None = Field(None, description="Packed kg per unit, at least 1.")

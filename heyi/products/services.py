@@ -21,6 +21,8 @@ from heyi.products.models import Product, ProductStatus
 NAME_MAX_LENGTH = 120
 DESCRIPTION_MAX_LENGTH = 8000
 PRICE_MAX = Decimal("9999999999.99")
+# Packed volume (litres) and weight (kg) of one unit: route planning loads vans by both.
+SIZE_MAX = 100_000
 
 
 def _require_operator(actor: Any) -> None:
@@ -51,6 +53,17 @@ def price_clean(value: Any) -> Decimal:
     return price.quantize(Decimal("0.01"))
 
 
+def size_clean(value: Any, *, field: str) -> int:
+    """A packed volume in litres or weight in kg of one unit: a whole number, at least 1."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= SIZE_MAX:
+        raise InvalidInput(
+            _("The %(field)s must be a whole number from 1 to %(max)d.")
+            % {"field": field, "max": SIZE_MAX},
+            code=ProductsErrorCode.SIZE_INVALID,
+        )
+    return value
+
+
 def _category(slug: str | None) -> Category | None:
     if not slug:
         return None
@@ -76,14 +89,21 @@ def product_create(
     list_price: Decimal | str,
     category_slug: str | None = None,
     demand_uid: uuid.UUID | None = None,
+    volume_litres: int | None = None,
+    weight_kg: int | None = None,
 ) -> Product:
-    """Put a standard product on sale."""
+    """Put a standard product on sale (packed size defaults: 100 litres, 30 kg)."""
     _require_operator(actor)
     name = text_clean(value=name, field=_("Name"), max_length=NAME_MAX_LENGTH)
     description = text_clean(
         value=description, field=_("Description"), max_length=DESCRIPTION_MAX_LENGTH
     )
     price = price_clean(list_price)
+    size: dict[str, int] = {}
+    if volume_litres is not None:
+        size["volume_litres"] = size_clean(volume_litres, field=_("volume in litres"))
+    if weight_kg is not None:
+        size["weight_kg"] = size_clean(weight_kg, field=_("weight in kg"))
     category = _category(category_slug)
     slug = slugify(name)[:80] or uuid.uuid4().hex[:12]
     if Product.objects.filter(name__iexact=name).exists():
@@ -100,6 +120,7 @@ def product_create(
                 list_price=price,
                 demand_uid=demand_uid,
                 created_by=actor,
+                **size,
             )
     except IntegrityError as error:
         raise _name_taken(name) from error
@@ -122,9 +143,20 @@ def product_update(
     description: str | None = None,
     list_price: Decimal | str | None = None,
     on_sale: bool | None = None,
+    volume_litres: int | None = None,
+    weight_kg: int | None = None,
 ) -> Product:
-    """Change a product's description, price or whether it is on sale. Orders keep their price."""
+    """Change a product's description, price, packed size or whether it is on sale. Orders
+    keep their price."""
     _require_operator(actor)
+    sizes = {
+        field: size_clean(value, field=label)
+        for field, value, label in (
+            ("volume_litres", volume_litres, _("volume in litres")),
+            ("weight_kg", weight_kg, _("weight in kg")),
+        )
+        if value is not None
+    }
     locked = Product.objects.select_for_update().get(pk=product.pk)
     changes: dict[str, Any] = {}
     if description is not None:
@@ -142,6 +174,10 @@ def product_update(
         if status != locked.status:
             changes["status"] = [locked.status, status]
             locked.status = status
+    for field, value in sizes.items():
+        if value != getattr(locked, field):
+            changes[field] = [getattr(locked, field), value]
+            setattr(locked, field, value)
     if not changes:
         return locked
     locked.save()
