@@ -1019,6 +1019,8 @@ class ProductSeed:
     category: str
     price: str
     description: str
+    volume_litres: int = 100  # packed, as the vans carry it
+    weight_kg: int = 30
 
 
 # Standard products on sale: designs that proved themselves, now ordered directly.
@@ -1029,6 +1031,8 @@ PRODUCTS: list[ProductSeed] = [
         "3299.00",
         "A 320-litre two-door fridge with a humidity-controlled vegetable drawer that keeps "
         "greens crisp for two weeks. Came out of the co-design of demand #1.",
+        650,
+        70,
     ),
     ProductSeed(
         "Studio 180 compact fridge",
@@ -1036,6 +1040,8 @@ PRODUCTS: list[ProductSeed] = [
         "1899.00",
         "A quiet 180-litre fridge for small flats and offices: 36 dB, a flat back that fits "
         "against the wall, and a freezer drawer that opens fully.",
+        380,
+        45,
     ),
     ProductSeed(
         "Gentle 8 kg front loader",
@@ -1043,6 +1049,8 @@ PRODUCTS: list[ProductSeed] = [
         "2599.00",
         "An 8 kg front-loading washer with a wool and silk cycle and a 15-minute quick wash. "
         "Balanced drum, so it stays quiet at night.",
+        330,
+        72,
     ),
     ProductSeed(
         "Breeze 1.5 HP split air conditioner",
@@ -1050,6 +1058,8 @@ PRODUCTS: list[ProductSeed] = [
         "3099.00",
         "A 1.5 HP inverter split unit that cools a 20 m² room, with a sleep mode that never "
         "blows straight at the bed.",
+        240,
+        48,
     ),
     ProductSeed(
         "Spring 60 L electric water heater",
@@ -1057,6 +1067,8 @@ PRODUCTS: list[ProductSeed] = [
         "1499.00",
         "A 60-litre water heater that heats in 40 minutes and keeps water warm for a day with "
         "its thick insulation; a timer for cheaper night power.",
+        120,
+        25,
     ),
     ProductSeed(
         "Clear Air 400 purifier",
@@ -1064,5 +1076,7 @@ PRODUCTS: list[ProductSeed] = [
         "1299.00",
         "A purifier for rooms up to 40 m² with a washable pre-filter and a filter that shows "
         "its remaining life.",
+        90,
+        12,
     ),
 ]

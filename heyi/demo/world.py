@@ -8,12 +8,13 @@ The same seed gives the same world every time.
 from __future__ import annotations
 
 import io
+import math
 import random
 import textwrap
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import time_machine
 from django.conf import settings
@@ -45,12 +46,18 @@ from heyi.demo import data
 from heyi.designs import services as designs
 from heyi.designs.models import Proposal
 from heyi.designs.selectors import configurator_get
+from heyi.logistics.fulfilment_services import stock_set
+from heyi.logistics.models import DistributionCentre, Shipment
+from heyi.logistics.route_services import route_assign, route_tender_open, wave_plan_make
+from heyi.logistics.selectors import station_nearest
 from heyi.logistics.services import network_build
+from heyi.logistics.shipment_services import compensation_record, shipment_deliver, shipment_step
 from heyi.orders import order_selectors, order_services
-from heyi.orders.models import Order
+from heyi.orders.models import Fulfilment, Order
 from heyi.orders.services import campaign_start, campaign_tender_open, preorder_place
 from heyi.orders.stages import Stage
 from heyi.orders.standard_services import daily_contention_run, standard_order_place
+from heyi.products.models import Product
 from heyi.products.services import product_create
 from heyi.supply.demo import supply_demo_add
 from heyi.ventures.models import Venture, VentureKind, VentureStatus
@@ -501,8 +508,64 @@ def _order_step(world: World, order: Order, stage: Stage, maker: User, category:
             delivery_date=timezone.localdate() + timedelta(days=2),
             window=world.rng.choice(["09-12", "12-15", "15-18", "18-21"]),
         )
+    shipment = Shipment.objects.filter(order_id=order.pk).first()
+    if shipment is not None and stage in (
+        Stage.AT_STATION,
+        Stage.OUT_FOR_DELIVERY,
+        Stage.DELIVERED,
+    ):
+        return _logistics_step(world, shipment, stage)
     actor = order.user if stage in (Stage.DELIVERED, Stage.COMPLETED) else maker
     return order_services.order_advance(order=order, actor=actor, to_stage=stage)
+
+
+def _logistics_step(world: World, shipment: Shipment, stage: Stage) -> Order:
+    """The platform's logistics steps: left the centre, at the station, out for delivery, and
+    delivered with the code the user gave (entered here by the operator, as no route exists)."""
+    if stage == Stage.DELIVERED:
+        shipment_deliver(
+            shipment=shipment, code=shipment.delivery_code, actor=world.cast["operator"]
+        )
+    else:
+        if shipment.left_centre_at is None:
+            shipment_step(shipment=shipment, step="left_centre", actor=None)
+        if stage == Stage.AT_STATION:
+            shipment_step(shipment=shipment, step="at_station", actor=None)
+        else:
+            shipment_step(shipment=shipment, step="out_for_delivery", actor=None)
+    return Order.objects.get(pk=shipment.order_id)
+
+
+def _stock_order_walk(world: World, order: Order) -> None:
+    """A stock order's day: it leaves the centre the next morning and reaches the user within
+    the 24 hours; one in eight is late (those are compensated by the sweep)."""
+    shipment = Shipment.objects.get(order_id=order.pk)
+    rng = world.rng
+    placed = order.created_at
+    late = rng.random() < 0.125
+    promise = order.delivery_promised_at or placed + timedelta(hours=24)
+    delivered = (
+        promise + timedelta(hours=rng.uniform(2, 20))
+        if late
+        else promise - timedelta(hours=rng.uniform(1, 6))
+    )
+    moments: list[tuple[Literal["left_centre", "at_station", "out_for_delivery"], datetime]] = [
+        ("left_centre", placed + (delivered - placed) * 0.45),
+        ("at_station", placed + (delivered - placed) * 0.7),
+        ("out_for_delivery", placed + (delivered - placed) * 0.85),
+    ]
+    for step, moment in moments:
+        if moment >= world.clock.limit:
+            return
+        with world.clock.at(moment):
+            shipment_step(shipment=shipment, step=step, actor=None)
+    if delivered >= world.clock.limit:
+        return
+    with world.clock.at(delivered):
+        shipment_deliver(
+            shipment=shipment, code=shipment.delivery_code, actor=world.cast["operator"]
+        )
+    world.count("stock orders delivered")
 
 
 def _orders_progress(world: World, demand: Demand, target: str) -> None:
@@ -706,9 +769,31 @@ def _standard_products(world: World) -> None:
                     description=seed.description,
                     list_price=seed.price,
                     category_slug=seed.category,
+                    volume_litres=seed.volume_litres,
+                    weight_kg=seed.weight_kg,
                 )
             )
             world.count("products")
+    # Stock: every product at a few of the larger centres, a handful of units each (so some
+    # orders come from stock within 24 hours and the rest are made to order); the home city's
+    # centre holds more, for the routes of tomorrow.
+    centres = list(DistributionCentre.objects.order_by("-population", "id")[:40])
+    home = station_nearest(latitude=data.CITY_POINTS[0][1], longitude=data.CITY_POINTS[0][2])
+    # The last product (the purifier) is only ever made to order.
+    with world.clock.at(first_day - timedelta(hours=5)):
+        for product in products[:-1]:
+            for centre in rng.sample(centres, k=12):
+                stock_set(centre=centre, product=product, on_hand=rng.randint(2, 6), actor=operator)
+                world.count("stock rows")
+            if home is not None:
+                nearest_centre = min(
+                    centres,
+                    key=lambda c: (
+                        (c.latitude - home[0].latitude) ** 2
+                        + (c.longitude - home[0].longitude) ** 2
+                    ),
+                )
+                stock_set(centre=nearest_centre, product=product, on_hand=60, actor=operator)
     makers = [
         v
         for v in world.ventures
@@ -785,17 +870,24 @@ def _standard_products(world: World) -> None:
                 )
                 world.count("standard orders")
                 if rng.random() < 0.9:
-                    order_services.order_advance(order=order, actor=order.user, to_stage="paid")
+                    order = order_services.order_advance(
+                        order=order, actor=order.user, to_stage="paid"
+                    )
+                    if order.fulfilment == Fulfilment.STOCK:
+                        world.count("stock orders")
+                        _stock_order_walk(world, order)
                 elif rng.random() < 0.5:
                     order_services.order_advance(
                         order=order, actor=order.user, to_stage="cancelled"
                     )
     # Orders placed and paid since today's run wait for tomorrow's.
+    run_today = today + timedelta(hours=settings.HEYI_DAILY_CONTENTION_HOUR)
+    world.clock.now = max(world.clock.now, min(run_today, world.clock.limit))
     for position in range(3):
         city, latitude, longitude = rng.choice(data.CITY_POINTS)
         with world.clock.at(world.clock.step(5, 30)):
             order = standard_order_place(
-                product=rng.choice(products),
+                product=products[-1],
                 user=world.cast["user"] if position == 0 else rng.choice(buyers),
                 quantity=1,
                 address=f"No. {rng.randint(1, 300)} {rng.choice(data.STREETS)} Road, {city}",
@@ -815,6 +907,105 @@ def _late_orders_noticed(world: World) -> None:
         with world.clock.at(moment):
             order_services.order_delay_notice(order_id=order_id, now=moment)
         world.count("late orders")
+
+
+def _missed_promises_compensated(world: World) -> None:
+    """The sweep ran every five minutes in the story: each missed promise was compensated then,
+    charged to the unit at fault."""
+    due = world.clock.limit - timedelta(minutes=5)
+    late = Order.objects.filter(delivery_promised_at__lt=due, paid_at__isnull=False).exclude(
+        stage__in=[Stage.CANCELLED, Stage.REFUNDED]
+    )
+    for order in late.order_by("delivery_promised_at", "id"):
+        assert order.delivery_promised_at is not None
+        if order.delivered_at is not None and order.delivered_at <= order.delivery_promised_at:
+            continue
+        moment = order.delivery_promised_at + timedelta(minutes=5)
+        with world.clock.at(moment):
+            if compensation_record(order_id=order.pk, now=moment) is not None:
+                world.count("compensations")
+
+
+ROUTE_BIDS = [("Shandong Van Team", "420.00"), ("Yangtze Delivery Crew", "395.00")]
+
+
+def _routes_of_tomorrow(world: World) -> None:
+    """Tomorrow's deliveries around the home city's station, planned into the morning and the
+    afternoon waves: the first morning route assigned to the Shandong Van Team (its founder
+    drives), the second open to delivery ventures' bids."""
+    rng = random.Random(SEED + 2)  # its own: the routes must not depend on the load's hour
+    operator = world.cast["operator"]
+    city, latitude, longitude = data.CITY_POINTS[0]
+    nearest = station_nearest(latitude=latitude, longitude=longitude)
+    if nearest is None:
+        return
+    station = nearest[0]
+    tomorrow = timezone.localdate(world.clock.limit) + timedelta(days=1)
+    # The orders come in during the last half hour before the load.
+    world.clock.now = max(world.clock.now, world.clock.limit - timedelta(minutes=30))
+    products = list(Product.objects.filter(stock__isnull=False).distinct().order_by("name"))
+    for position in range(28):
+        bearing = rng.uniform(0, 2 * math.pi)
+        km = rng.uniform(1.0, 14.0)
+        point_latitude = station.latitude + km / 111.2 * math.cos(bearing)
+        point_longitude = station.longitude + km / (
+            111.2 * math.cos(math.radians(station.latitude))
+        ) * math.sin(bearing)
+        with world.clock.at(world.clock.step(1, 4)):
+            order = standard_order_place(
+                product=rng.choice(products),
+                user=world.cast["user"] if position == 0 else rng.choice(world.residents),
+                quantity=1,
+                address=f"No. {rng.randint(1, 300)} {rng.choice(data.STREETS)} Road, {city}",
+                latitude=f"{point_latitude:.6f}",
+                longitude=f"{point_longitude:.6f}",
+            )
+            order = order_services.order_advance(order=order, actor=order.user, to_stage="paid")
+            world.count("standard orders")
+            if order.fulfilment != Fulfilment.STOCK:
+                continue
+            order_services.order_delivery_slot_choose(
+                order=order,
+                actor=order.user,
+                delivery_date=tomorrow,
+                window=rng.choice(["09-12", "12-15", "15-18", "18-21"]),
+            )
+            world.count("deliveries tomorrow")
+    plans = {}
+    for wave in ("morning", "afternoon"):
+        with world.clock.at(world.clock.step(1, 3)):
+            plans[wave] = wave_plan_make(
+                station=station, date=tomorrow, wave=wave, actor=operator, seconds=1
+            )
+        world.count("routes", plans[wave].vehicles)
+    crews = {v.name: v for v in world.ventures if v.kind == VentureKind.DELIVERY}
+    routes = list(plans["morning"].routes.order_by("number"))
+    with world.clock.at(world.clock.step(5, 20)):
+        route_assign(
+            route=routes[0],
+            venture=crews["Shandong Van Team"],
+            driver=world.cast["courier"],
+            actor=operator,
+            fee=Decimal("360.00"),
+        )
+    if len(routes) > 1:
+        with world.clock.at(world.clock.step(1, 5)):
+            tender = route_tender_open(
+                route=routes[1], actor=operator, closes_at=world.clock.limit + timedelta(hours=3)
+            )
+        for name, fee in ROUTE_BIDS:
+            venture = crews[name]
+            with world.clock.at(world.clock.step(1, 5)):
+                bid_submit(
+                    tender=tender,
+                    venture=venture,
+                    actor=world.members[venture.pk][0],
+                    unit_price=fee,
+                    lead_time_days=0,
+                    capacity=1,
+                    plan="Two of us with a tail-lift van; stairs and unpacking included.",
+                )
+            world.count("route bids")
 
 
 def demo_world_is_loaded() -> bool:
@@ -838,6 +1029,12 @@ def demo_world_load(*, reset: bool = False) -> str:
         with override_settings(EMAIL_BACKEND=QUIET_MAIL), transaction.atomic():
             for position, (slug, name) in enumerate(data.CATEGORIES):
                 category_ensure(slug=slug, name=name, position=position)
+            # The national network first, as a platform starts: centres in the largest
+            # cities, the fewest stations that put every populated place within 50 km (an
+            # exact covering solved by HiGHS). Orders then get their promise and station.
+            with world.clock.at():
+                network = network_build()
+            world.count("stations", network.stations)
             _people(world, password_hash)
             _ventures(world)
             authors = [p for p in world.residents if rng.random() < 0.6] or world.residents
@@ -845,10 +1042,8 @@ def demo_world_load(*, reset: bool = False) -> str:
                 _demand_life(world, seed, index, authors)
             _standard_products(world)
             _late_orders_noticed(world)
-            # The national network: centres in the largest cities, the fewest stations that
-            # put every populated place within 50 km (an exact covering solved by HiGHS).
-            network = network_build()
-            world.count("stations", network.stations)
+            _missed_promises_compensated(world)
+            _routes_of_tomorrow(world)
             # Its own seeded generator: how far the standard orders have gone depends on the
             # hour the world is loaded, and must not change what the suppliers do.
             supply_rng = random.Random(SEED + 1)
@@ -873,5 +1068,9 @@ def demo_world_load(*, reset: bool = False) -> str:
         f"orders in {c.get('daily runs', 0)} daily runs, {c.get('ratings', 0)} ratings, "
         f"{c.get('catalogue items', 0)} catalogue items, {c.get('BOM lines', 0)} BOM lines, "
         f"{c.get('RFQs', 0)} requests for quotation, a network of {c.get('stations', 0)} "
-        f"delivery stations."
+        f"delivery stations with {c.get('stock rows', 0)} stock rows, "
+        f"{c.get('stock orders', 0)} orders served from stock, "
+        f"{c.get('compensations', 0)} compensated missed promises, and tomorrow's "
+        f"{c.get('deliveries tomorrow', 0)} deliveries at the home station planned into "
+        f"{c.get('routes', 0)} routes."
     )

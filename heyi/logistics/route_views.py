@@ -241,7 +241,6 @@ def route_stop_deliver(request: HttpRequest, uid: uuid.UUID, position: int) -> H
             _("Stop %(position)d: %(message)s") % {"position": position, "message": error.message},
         )
         return redirect("logistics:route", uid=uid)
-    route_services.route_complete(route=route)
     messages.success(
         request,
         _("Stop %(position)d delivered (order O%(number)d).")

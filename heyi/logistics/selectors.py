@@ -48,17 +48,18 @@ def centre_get(*, uid: uuid.UUID) -> DistributionCentre:
 
 def station_nearest(*, latitude: float, longitude: float) -> tuple[Station, float] | None:
     """The active station nearest to a point by great-circle distance, and the distance in km."""
-    stations = list(Station.objects.filter(is_active=True).order_by("id"))
-    if not stations:
-        return None
-    distances = haversine_km(
-        latitude,
-        longitude,
-        np.array([station.latitude for station in stations]),
-        np.array([station.longitude for station in stations]),
+    # Coordinates only (a network has hundreds of stations); then the one row that is nearest.
+    rows = list(
+        Station.objects.filter(is_active=True)
+        .order_by("id")
+        .values_list("id", "latitude", "longitude")
     )
+    if not rows:
+        return None
+    points = np.array(rows, dtype=np.float64)
+    distances = haversine_km(latitude, longitude, points[:, 1], points[:, 2])
     index = int(distances.argmin())
-    return stations[index], float(distances[index])
+    return Station.objects.get(pk=rows[index][0]), float(distances[index])
 
 
 @functools.lru_cache(maxsize=4)

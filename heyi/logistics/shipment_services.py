@@ -50,6 +50,7 @@ from heyi.logistics.models import (
     Stock,
 )
 from heyi.logistics.route_selectors import route_user_drives
+from heyi.logistics.route_services import route_complete
 from heyi.notifications.services import Notice, notification_send_many
 from heyi.orders.models import Fulfilment, Order, OrderEventKind, OrderStage
 from heyi.orders.order_services import order_advance, order_event_add
@@ -313,6 +314,9 @@ def _delivered(
     order_advance(
         order=locked.order, actor=actor, to_stage=OrderStage.DELIVERED, note=text, as_system=True
     )
+    if route is not None:
+        # The last stop delivered closes the route (and its wave), whichever skin delivered it.
+        route_complete(route=route)
     audit_record(
         type="logistics.shipment.delivered",
         summary=f"Order O{locked.order.number} delivered",

@@ -34,7 +34,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -689,13 +689,22 @@ def order_delivery_slot_choose(
         )
     locked.delivery_date = delivery_date
     locked.delivery_window = window
-    locked.save(update_fields=["delivery_date", "delivery_window", "updated_at"])
+    fields = ["delivery_date", "delivery_window", "updated_at"]
+    note = f"{delivery_date.isoformat()} {DeliveryWindow(window).label}"
+    # A slot the user chooses after the promise moves the promise to the slot's end: delivering
+    # when the user asked is not late.
+    slot_end = timezone.make_aware(datetime.combine(delivery_date, time(int(window[-2:]))))
+    if locked.delivery_promised_at is not None and slot_end > locked.delivery_promised_at:
+        locked.delivery_promised_at = slot_end
+        fields.append("delivery_promised_at")
+        note = _("%(slot)s; the delivery promise moves to the end of this slot.") % {"slot": note}
+    locked.save(update_fields=fields)
     _event(
         order=locked,
         kind=OrderEventKind.DELIVERY_SLOT,
         actor=actor,
         party=Party.USER,
-        note=f"{delivery_date.isoformat()} {DeliveryWindow(window).label}",
+        note=note,
     )
     audit_record(
         type="orders.order.delivery_slot_chosen",

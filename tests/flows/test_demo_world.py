@@ -3,20 +3,32 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
+from django.utils import timezone
 
 from heyi.accounts.models import User
-from heyi.contention.models import DailyRun, Tender
+from heyi.contention.models import Bid, DailyRun, Tender
 from heyi.contention.services import tender_verify
 from heyi.core.models import AuditEvent
 from heyi.demands.models import Demand
 from heyi.demo import data
 from heyi.demo.world import STANDARD_DAYS, demo_world_load, demo_world_sign_ins
 from heyi.designs.models import Proposal, Selection, Vote
-from heyi.logistics.models import DistributionCentre, NetworkBuild, Station
+from heyi.logistics.models import (
+    Compensation,
+    DistributionCentre,
+    NetworkBuild,
+    Route,
+    RoutePlan,
+    RouteStop,
+    Shipment,
+    Station,
+    Stock,
+)
 from heyi.orders.models import Order, PreOrderCampaign
 from heyi.products.models import Product
 from heyi.supply.models import BomLine, CatalogueItem, Rfq, SupplyContract
@@ -88,14 +100,67 @@ def test_demo_world(settings: Any) -> None:
         sum(run.allocated_count for run in runs)
         == Order.objects.filter(product__isnull=False, venture__isnull=False).count()
     )
-    waiting = Order.objects.filter(product__isnull=False, venture__isnull=True)
-    assert set(waiting.values_list("stage", flat=True)) == {"placed", "paid", "cancelled"}
+    waiting = Order.objects.filter(
+        product__isnull=False, venture__isnull=True, fulfilment="made_to_order"
+    )
+    # Waiting for a maker: placed (unpaid), paid after today's run, or cancelled before a run.
+    assert (
+        {"placed", "paid"}
+        <= set(waiting.values_list("stage", flat=True))
+        <= {"placed", "paid", "cancelled"}
+    )
     standard_stages = set(
         Order.objects.filter(venture__isnull=False, product__isnull=False).values_list(
             "stage", flat=True
         )
     )
-    assert {"confirmed", "in_production", "out_for_delivery", "completed"} <= standard_stages
+    assert {"confirmed", "in_production", "completed"} <= standard_stages
+    # Orders served from stock have no maker; they were delivered within the day or are on
+    # tomorrow's routes.
+    stock_orders = Order.objects.filter(fulfilment="stock")
+    assert not stock_orders.filter(venture__isnull=False).exists()
+    assert {"confirmed", "delivered"} <= set(stock_orders.values_list("stage", flat=True))
+
+    # Logistics: every order has its shipment (the network came first); each stock row's
+    # reserved units are exactly those of the shipments still at the centre.
+    assert Shipment.objects.count() == Order.objects.count()
+    for stock in Stock.objects.all():
+        holding = Shipment.objects.filter(stock=stock, left_centre_at__isnull=True)
+        assert stock.reserved == sum(holding.values_list("reserved_quantity", flat=True)), stock
+    # Every missed promise was compensated once, and only those.
+    due = Order.objects.filter(
+        paid_at__isnull=False, delivery_promised_at__lt=timezone.now() - timedelta(minutes=20)
+    ).exclude(stage__in=["cancelled", "refunded"])
+    late = [
+        pk
+        for pk, promised, delivered in due.values_list("pk", "delivery_promised_at", "delivered_at")
+        if promised is not None and (delivered is None or delivered > promised)
+    ]
+    compensated = set(Compensation.objects.values_list("order_id", flat=True))
+    assert late
+    assert set(late) <= compensated
+    for compensation in Compensation.objects.select_related("order"):
+        order = compensation.order
+        assert compensation.promised_at == order.delivery_promised_at
+        assert order.delivery_promised_at is not None
+        assert order.delivered_at is None or order.delivered_at > order.delivery_promised_at
+        assert compensation.detected_at == order.delivery_promised_at + timedelta(minutes=5)
+    # Tomorrow's deliveries at the home station, planned into routes within their windows.
+    plans = list(RoutePlan.objects.order_by("wave"))
+    assert [plan.wave for plan in plans] == ["afternoon", "morning"]
+    tomorrow = Order.objects.filter(delivery_date=plans[0].date, fulfilment="stock")
+    assert sum(plan.stops for plan in plans) == RouteStop.objects.count() == tomorrow.count()
+    for stop in RouteStop.objects.all():
+        assert stop.window_start <= stop.planned_arrival <= stop.window_end, stop
+    first, second = Route.objects.filter(plan__wave="morning").order_by("number")[:2]
+    assert first.venture is not None and first.driver is not None
+    assert (first.status, first.venture.name, first.driver.email) == (
+        "assigned",
+        "Shandong Van Team",
+        "courier@demo.heyi.localhost",
+    )
+    assert second.status == "tendered"
+    assert Bid.objects.filter(tender__uid=str(second.tender_uid)).count() == 2
 
     # Suppliers' catalogue, bills of materials, one RFQ open and one awarded into contracts.
     assert CatalogueItem.objects.count() == 9

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from heyi.core.errors import DomainError
 from heyi.core.models import AuditEvent
@@ -24,7 +25,7 @@ from heyi.logistics.tests.factories import (
     stock_put,
 )
 from heyi.orders.models import Order, OrderEvent, OrderStage, PreOrder
-from heyi.orders.order_services import order_advance
+from heyi.orders.order_services import order_advance, order_delivery_slot_choose
 from heyi.orders.standard_services import daily_contention_run, standard_order_place
 from heyi.orders.tests.factories import campaign_make, pre_order_demand, preorder_make
 from heyi.orders.tests.order_factories import awarded
@@ -381,3 +382,33 @@ def test_stock_never_goes_below_what_is_reserved(
         stock_put(network, "Qingdao", product, 1, operator)
     assert refused.value.code == "stock_below_reserved"
     assert stock_put(network, "Qingdao", product, 2, operator).free == 0
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_a_slot_chosen_after_the_promise_moves_the_promise_to_its_end(
+    network: TinyNetwork, product: Any, operator: Any, buyer: Any
+) -> None:
+    stock_put(network, "Qingdao", product, 3, operator)
+    order = order_advance(order=_order(product, buyer), actor=buyer, to_stage="paid")
+    assert order.delivery_promised_at == MORNING + timedelta(hours=24)
+    later = timezone.localdate() + timedelta(days=2)
+
+    # The evening of the day after tomorrow is the user's choice: the promise moves there.
+    order = order_delivery_slot_choose(
+        order=order, actor=buyer, delivery_date=later, window="18-21"
+    )
+
+    slot_end = timezone.make_aware(datetime.combine(later, time(21)))
+    assert Order.objects.get(pk=order.pk).delivery_promised_at == slot_end
+    assert order.events.filter(kind="delivery_slot").order_by("-id")[0].note == (
+        f"{later.isoformat()} 18:00–21:00; the delivery promise moves to the end of this slot."
+    )
+    # A slot that ends before the promise leaves it where it is.
+    Order.objects.filter(pk=order.pk).update(delivery_promised_at=MORNING + timedelta(days=3))
+    order = order_delivery_slot_choose(
+        order=Order.objects.get(pk=order.pk), actor=buyer, delivery_date=later, window="09-12"
+    )
+    assert order.delivery_promised_at == MORNING + timedelta(days=3)
+    assert order.events.filter(kind="delivery_slot").order_by("-id")[0].note == (
+        f"{later.isoformat()} 09:00–12:00"
+    )

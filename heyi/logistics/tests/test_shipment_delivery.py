@@ -13,7 +13,7 @@ from django.utils import timezone
 from heyi.core.errors import DomainError
 from heyi.core.models import AuditEvent
 from heyi.designs.tests.factories import person_make
-from heyi.logistics.models import RouteStop, Shipment
+from heyi.logistics.models import Route, RoutePlanStatus, RouteStatus, RouteStop, Shipment
 from heyi.logistics.shipment_services import shipment_deliver, shipment_step
 from heyi.logistics.tests.shipment_fixtures import (
     CODE,
@@ -193,3 +193,14 @@ def test_the_order_page_shows_the_steps_and_hides_the_spent_code(operator: Any) 
     assert "Left the centre Qingdao for the station Laoshan." in page
     assert "Out for delivery from the station Laoshan on route 1 (Light van 1)." in page
     assert CODE not in page
+
+
+def test_the_last_stop_delivered_closes_its_route_and_wave(operator: Any) -> None:
+    _network, shipment, crew = _out(operator)
+    route = Route.objects.get(stops__shipment=shipment)
+    Route.objects.filter(pk=route.pk).update(status=RouteStatus.OUT)
+
+    shipment_deliver(shipment=shipment, code=CODE, actor=crew.driver)
+
+    route.refresh_from_db()
+    assert (route.status, route.plan.status) == (RouteStatus.DONE, RoutePlanStatus.DONE)
