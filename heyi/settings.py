@@ -185,6 +185,9 @@ HEYI_STATION_VANS = [
     {"name": "Light van", "volume_litres": 6000, "weight_kg": 1200, "count": 8},
 ]
 
+# Seconds the background sweep gives a wave planned interactively, to improve its routes.
+HEYI_ROUTE_IMPROVE_SECONDS = float(os.environ.get("HEYI_ROUTE_IMPROVE_SECONDS", "30"))
+
 # The published rule for a missed delivery promise: this percentage of the order total, at least
 # the minimum (yuan), at most the total; charged to the unit at fault (logistics compensations).
 HEYI_LATE_COMPENSATION_PERCENT = Decimal(os.environ.get("HEYI_LATE_COMPENSATION_PERCENT", "10"))

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from heyi.accounts.selectors import user_is_operator
 from heyi.contention.models import StandingBid, StandingBidStatus
@@ -136,19 +137,20 @@ def promise_from_quote(*, quote: PromiseQuote, point: Point, lead_time_days: int
     else:
         days = quote.hours // 24
         lead = lead_time_days or 0
+        transport = days - lead
         explanation = _(
-            "Made to order: %(lead)d days to make it, then %(transport)d days of transport%(via)s; "
-            "delivered within %(days)d days."
+            "Made to order: %(lead)s, then %(transport)s%(via)s; delivered within %(days)s."
         ) % {
-            "lead": lead,
-            "transport": days - lead,
+            "lead": ngettext("%(n)d day to make it", "%(n)d days to make it", lead) % {"n": lead},
+            "transport": ngettext("%(n)d day of transport", "%(n)d days of transport", transport)
+            % {"n": transport},
             "via": (
                 _(" from the %(centre)s centre through the %(station)s station")
                 % {"centre": centre_name, "station": station_name}
                 if centre_name and station_name
                 else ""
             ),
-            "days": days,
+            "days": ngettext("%(n)d day", "%(n)d days", days) % {"n": days},
         }
     return Promise(
         fulfilment=quote.fulfilment,

@@ -251,6 +251,8 @@ class RoutePlan(BaseModel):
     seconds = models.FloatField(_("solver seconds"))
     objective = models.CharField(_("objective"), max_length=20)
     notes = models.TextField(_("solver notes"), blank=True)
+    # When the background sweep planned the wave again with a longer budget (once per plan).
+    improved_at = models.DateTimeField(_("improved at"), null=True, blank=True)
     planned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -267,6 +269,10 @@ class RoutePlan(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.station} {self.date} {self.wave}"
+
+    @property
+    def distance_km(self) -> float:
+        return self.distance_m / 1000
 
 
 class RouteStatus(models.TextChoices):
@@ -317,6 +323,10 @@ class Route(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.plan} route {self.number}"
+
+    @property
+    def distance_km(self) -> float:
+        return self.distance_m / 1000
 
 
 class RouteStop(BaseModel):

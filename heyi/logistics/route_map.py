@@ -76,7 +76,8 @@ def routes_svg(
     centre_x, centre_y = project(latitude, longitude)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label={quoteattr(title)}>',
+        f'style="width:100%;height:auto;display:block" role="img" '
+        f"aria-label={quoteattr(title)}>",
         f"<title>{escape(title)}</title>",
         f'<rect width="{width}" height="{height}" fill="#f4f7fb"/>',
     ]
@@ -108,6 +109,15 @@ def routes_svg(
         f'<rect x="{centre_x - 7:.1f}" y="{centre_y - 7:.1f}" width="14" height="14" '
         f'fill="#222222" stroke="#ffffff"><title>{escape(name)}</title></rect>'
     )
+    # The legend: each route's colour and number, top left.
+    parts.append('<g font-family="sans-serif" font-size="11" fill="#222">')
+    for row, route in enumerate(routes):
+        y = 16 + row * 16
+        parts.append(
+            f'<line x1="10" y1="{y - 4}" x2="28" y2="{y - 4}" stroke="{route_colour(route.number)}" '
+            f'stroke-width="3"/><text x="34" y="{y}">{escape(route.title or str(route.number))}</text>'
+        )
+    parts.append("</g>")
     if caption:
         parts.append(
             f'<g font-family="sans-serif" font-size="12" fill="#222">'

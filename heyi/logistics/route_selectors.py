@@ -119,7 +119,8 @@ def route_plan_list_for_station(
         plans = plans.filter(date=day)
     if since is not None:
         plans = plans.filter(date__gte=since)
-    return plans.order_by("date", "wave", "id").prefetch_related(
+    # "-wave": morning before afternoon, the order of the day.
+    return plans.order_by("date", "-wave", "id").prefetch_related(
         Prefetch(
             "routes",
             queryset=Route.objects.select_related("venture", "driver")

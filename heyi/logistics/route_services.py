@@ -34,12 +34,14 @@ from heyi.logistics.models import (
     Station,
 )
 from heyi.logistics.route_selectors import (
+    DueShipment,
     local_moment,
     route_user_drives,
     wave_get,
     wave_shipment_list,
 )
-from heyi.logistics.waves import Delivery, Van, wave_plan, wave_problem
+from heyi.logistics.solver import InfeasibleProblem, Plan, Problem
+from heyi.logistics.waves import Delivery, Van, Wave, wave_plan, wave_problem
 from heyi.ventures.models import Venture, VentureKind, VentureStatus
 from heyi.ventures.selectors import membership_is_active
 
@@ -133,7 +135,52 @@ def wave_plan_make(
     existing = RoutePlan.objects.filter(station=station, date=date, wave=wave).first()
     if existing is not None and _plan_is_locked(existing):
         raise _locked_error()
-    due = wave_shipment_list(station=station, day=date, wave=shape)
+    due, problem, solved = _wave_solve(station=station, day=date, shape=shape, seconds=seconds)
+    with transaction.atomic():
+        plan = (
+            RoutePlan.objects.select_for_update()
+            .filter(station=station, date=date, wave=wave)
+            .first()
+        )
+        replaced = plan is not None
+        if plan is not None and _plan_is_locked(plan):
+            raise _locked_error()
+        plan = _wave_store(
+            plan=plan,
+            station=station,
+            day=date,
+            wave=wave,
+            due=due,
+            problem=problem,
+            solved=solved,
+            actor=actor,
+        )
+        audit_record(
+            type="logistics.route_plan.replanned" if replaced else "logistics.route_plan.planned",
+            summary=f"{station.name} {date.isoformat()} {wave}: {len(due)} stops in "
+            f"{solved.vehicles} routes, {solved.distance / 1000:.1f} km",
+            actor=actor,
+            subject=plan,
+            data={
+                "station": str(station.uid),
+                "date": date.isoformat(),
+                "wave": wave,
+                "stops": len(due),
+                "vehicles": solved.vehicles,
+                "distance_m": solved.distance,
+                "seconds": round(solved.seconds, 3),
+            },
+            is_public=False,
+        )
+    return plan
+
+
+def _wave_solve(
+    *, station: Station, day: date, shape: Wave, seconds: float | None
+) -> tuple[list[DueShipment], Problem, Plan]:
+    """The wave's due shipments, its routing problem and the solver's plan (outside any
+    transaction: InfeasibleProblem propagates with nothing written)."""
+    due = wave_shipment_list(station=station, day=day, wave=shape)
     deliveries = [
         Delivery(
             key=f"O{item.shipment.order.number}",
@@ -146,96 +193,167 @@ def wave_plan_make(
         )
         for item in due
     ]
-    vans = station_vans()
     problem = wave_problem(
         station=(station.latitude, station.longitude),
         deliveries=deliveries,
-        vans=vans,
+        vans=station_vans(),
         wave=shape,
     )
-    # The solver runs outside the transaction; InfeasibleProblem propagates with nothing written.
-    solved = wave_plan(problem, seconds=seconds)
-    with transaction.atomic():
-        plan = (
-            RoutePlan.objects.select_for_update()
-            .filter(station=station, date=date, wave=wave)
-            .first()
+    return due, problem, wave_plan(problem, seconds=seconds)
+
+
+def _wave_store(
+    *,
+    plan: RoutePlan | None,
+    station: Station,
+    day: date,
+    wave: str,
+    due: list[DueShipment],
+    problem: Problem,
+    solved: Plan,
+    actor: Any,
+    notes: str = "",
+) -> RoutePlan:
+    """Write a solved wave (inside the caller's transaction, the plan row locked): the plan's
+    figures, its routes and their stops, replacing any routes it had."""
+    fields = {
+        "status": RoutePlanStatus.PLANNED,
+        "stops": len(due),
+        "vehicles": solved.vehicles,
+        "distance_m": solved.distance,
+        "seconds": round(solved.seconds, 3),
+        "objective": solved.objective,
+        "notes": "\n".join([*solved.notes, *([notes] if notes else [])]),
+        "planned_by": actor if getattr(actor, "is_authenticated", False) else None,
+    }
+    if plan is not None:
+        plan.routes.all().delete()
+        for field, value in fields.items():
+            setattr(plan, field, value)
+        plan.save(update_fields=[*fields, "updated_at"])
+    else:
+        try:
+            with transaction.atomic():
+                plan = RoutePlan.objects.create(station=station, date=day, wave=wave, **fields)
+        except IntegrityError as error:
+            raise LogisticsDomainError(
+                LogisticsErrorCode.WAVE_PLAN_LOCKED,
+                _("This wave is being planned right now; try again in a moment."),
+            ) from error
+    stop_rows = []
+    for number, solved_route in enumerate(solved.routes, start=1):
+        vehicle = problem.vehicles[solved_route.vehicle]
+        route = Route.objects.create(
+            plan=plan,
+            number=number,
+            vehicle=vehicle.name,
+            capacity_volume_litres=vehicle.capacity[0],
+            capacity_weight_kg=vehicle.capacity[1],
+            starts_at=local_moment(day, solved_route.start),
+            ends_at=local_moment(day, solved_route.end),
+            distance_m=solved_route.distance,
+            load_volume_litres=solved_route.load[0],
+            load_weight_kg=solved_route.load[1],
         )
-        fields = {
-            "status": RoutePlanStatus.PLANNED,
-            "stops": len(deliveries),
-            "vehicles": solved.vehicles,
-            "distance_m": solved.distance,
-            "seconds": round(solved.seconds, 3),
-            "objective": solved.objective,
-            "notes": "\n".join(solved.notes),
-            "planned_by": actor if getattr(actor, "is_authenticated", False) else None,
-        }
-        replaced = plan is not None
-        if plan is not None:
-            if _plan_is_locked(plan):
-                raise _locked_error()
-            plan.routes.all().delete()
-            for field, value in fields.items():
-                setattr(plan, field, value)
-            plan.save(update_fields=[*fields, "updated_at"])
-        else:
-            try:
-                with transaction.atomic():
-                    plan = RoutePlan.objects.create(station=station, date=date, wave=wave, **fields)
-            except IntegrityError as error:
-                raise LogisticsDomainError(
-                    LogisticsErrorCode.WAVE_PLAN_LOCKED,
-                    _("This wave is being planned right now; try again in a moment."),
-                ) from error
-        stop_rows = []
-        for number, solved_route in enumerate(solved.routes, start=1):
-            vehicle = problem.vehicles[solved_route.vehicle]
-            route = Route.objects.create(
-                plan=plan,
-                number=number,
-                vehicle=vehicle.name,
-                capacity_volume_litres=vehicle.capacity[0],
-                capacity_weight_kg=vehicle.capacity[1],
-                starts_at=local_moment(date, solved_route.start),
-                ends_at=local_moment(date, solved_route.end),
-                distance_m=solved_route.distance,
-                load_volume_litres=solved_route.load[0],
-                load_weight_kg=solved_route.load[1],
-            )
-            for position, (index, arrival) in enumerate(
-                zip(solved_route.stops, solved_route.arrivals, strict=True), start=1
-            ):
-                item = due[index]
-                stop_rows.append(
-                    RouteStop(
-                        route=route,
-                        shipment=item.shipment,
-                        position=position,
-                        window_start=local_moment(date, item.window_start),
-                        window_end=local_moment(date, item.window_end),
-                        planned_arrival=local_moment(date, arrival),
-                    )
+        for position, (index, arrival) in enumerate(
+            zip(solved_route.stops, solved_route.arrivals, strict=True), start=1
+        ):
+            item = due[index]
+            stop_rows.append(
+                RouteStop(
+                    route=route,
+                    shipment=item.shipment,
+                    position=position,
+                    window_start=local_moment(day, item.window_start),
+                    window_end=local_moment(day, item.window_end),
+                    planned_arrival=local_moment(day, arrival),
                 )
-        RouteStop.objects.bulk_create(stop_rows)
-        audit_record(
-            type="logistics.route_plan.replanned" if replaced else "logistics.route_plan.planned",
-            summary=f"{station.name} {date.isoformat()} {wave}: {len(deliveries)} stops in "
-            f"{solved.vehicles} routes, {solved.distance / 1000:.1f} km",
-            actor=actor,
-            subject=plan,
-            data={
-                "station": str(station.uid),
-                "date": date.isoformat(),
-                "wave": wave,
-                "stops": len(deliveries),
-                "vehicles": solved.vehicles,
-                "distance_m": solved.distance,
-                "seconds": round(solved.seconds, 3),
-            },
-            is_public=False,
-        )
+            )
+    RouteStop.objects.bulk_create(stop_rows)
     return plan
+
+
+def wave_plan_improve(*, plan: RoutePlan, seconds: float | None = None) -> bool:
+    """Plan a wave again with a longer budget, in the background, and keep the better plan.
+
+    The first plan of a wave comes within about a second (interactive use); this takes
+    HEYI_ROUTE_IMPROVE_SECONDS more. It keeps the new routes when the wave's stops are the same
+    and the plan uses fewer vans, or as many vans and less distance, or when the stops changed
+    meanwhile (the new plan is then the only current one). Nothing changes once any route of the
+    wave is tendered, assigned or out, or when the date has passed. Returns whether the routes
+    were replaced; either way the plan is marked improved, so the sweep takes it once.
+    """
+    budget = seconds if seconds is not None else settings.HEYI_ROUTE_IMPROVE_SECONDS
+    shape = wave_get(plan.wave)
+    if shape is None or plan.date < timezone.localdate() or _plan_is_locked(plan):
+        return False
+    try:
+        due, problem, solved = _wave_solve(
+            station=plan.station, day=plan.date, shape=shape, seconds=budget
+        )
+    except InfeasibleProblem:
+        RoutePlan.objects.filter(pk=plan.pk).update(improved_at=timezone.now())
+        return False
+    with transaction.atomic():
+        locked = RoutePlan.objects.select_for_update().select_related("station").get(pk=plan.pk)
+        if locked.improved_at is not None or _plan_is_locked(locked):
+            return False
+        before = set(
+            RouteStop.objects.filter(route__plan=locked).values_list("shipment_id", flat=True)
+        )
+        same_stops = before == {item.shipment.pk for item in due}
+        better = (solved.vehicles, solved.distance) < (locked.vehicles, locked.distance_m)
+        replaced = better or not same_stops
+        if replaced:
+            note = _(
+                "Improved in the background: %(before_vans)d vans, %(before_km).1f km → "
+                "%(after_vans)d vans, %(after_km).1f km."
+            ) % {
+                "before_vans": locked.vehicles,
+                "before_km": locked.distance_m / 1000,
+                "after_vans": solved.vehicles,
+                "after_km": solved.distance / 1000,
+            }
+            audit_record(
+                type="logistics.route_plan.improved",
+                summary=f"{locked}: {note}",
+                subject=locked,
+                data={
+                    "vehicles": [locked.vehicles, solved.vehicles],
+                    "distance_m": [locked.distance_m, solved.distance],
+                    "same_stops": same_stops,
+                },
+                is_public=False,
+            )
+            locked = _wave_store(
+                plan=locked,
+                station=locked.station,
+                day=locked.date,
+                wave=locked.wave,
+                due=due,
+                problem=problem,
+                solved=solved,
+                actor=locked.planned_by,
+                notes=note,
+            )
+        locked.improved_at = timezone.now()
+        locked.save(update_fields=["improved_at", "updated_at"])
+    return replaced
+
+
+def route_plans_improve(*, limit: int = 5) -> int:
+    """The sweep: improve the waves planned but not yet improved, today's and later, a few at a
+    time (oldest first); return how many had their routes replaced."""
+    plans = (
+        RoutePlan.objects.filter(
+            status=RoutePlanStatus.PLANNED,
+            improved_at__isnull=True,
+            date__gte=timezone.localdate(),
+        )
+        .select_related("station")
+        .order_by("created_at", "id")[:limit]
+    )
+    return sum(1 for plan in list(plans) if wave_plan_improve(plan=plan))
 
 
 # --- tender, assignment and start ---------------------------------------------------------------

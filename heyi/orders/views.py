@@ -284,8 +284,9 @@ def _order_context(request: HttpRequest, order: Order) -> dict[str, Any]:
         if is_buyer and order.stage == Stage.QUALITY_CHECKED and order.sample_status == "pending"
         else None,
         "slot_form": DeliverySlotForm() if is_buyer and order.stage in SLOT_STAGES else None,
+        # An order served from stock has no maker to rate.
         "rating_form": RatingForm()
-        if is_buyer and order.stage in RATING_STAGES and not has_rating
+        if is_buyer and order.stage in RATING_STAGES and not has_rating and order.venture_id
         else None,
         "is_buyer": is_buyer,
         "daily_hour": settings.HEYI_DAILY_CONTENTION_HOUR,

@@ -112,7 +112,7 @@ def test_no_stock_is_made_to_order_longest_lead_time_plus_next_run_plus_transpor
     assert (promise.fulfilment, promise.hours, promise.lead_time_days) == ("made_to_order", 216, 8)
     assert promise.promised_at == MORNING + timedelta(days=9)
     assert promise.explanation == (
-        "Made to order: 8 days to make it, then 1 days of transport from the Qingdao centre "
+        "Made to order: 8 days to make it, then 1 day of transport from the Qingdao centre "
         "through the Qingdao station; delivered within 9 days."
     )
 

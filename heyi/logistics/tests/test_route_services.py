@@ -372,3 +372,75 @@ def test_a_route_whose_goods_are_not_all_at_the_station_does_not_start(operator:
     ]
     late.refresh_from_db()
     assert late.order.stage == OrderStage.SHIPPED
+
+
+# --- the background improvement -------------------------------------------------------------
+
+
+def _route_ids(plan: RoutePlan) -> set[int]:
+    return set(Route.objects.filter(plan=plan).values_list("pk", flat=True))
+
+
+def test_a_better_plan_found_in_the_background_replaces_the_routes(operator: Any) -> None:
+    world = world_make(operator)
+    plan = wave_plan_make(station=world.station, date=world.day, wave="morning", seconds=0.2)
+    old_routes = _route_ids(plan)
+    # As if the interactive plan had been poor: every van, and 1,000 km.
+    RoutePlan.objects.filter(pk=plan.pk).update(vehicles=8, distance_m=1_000_000)
+
+    assert route_services.wave_plan_improve(plan=plan, seconds=0.5) is True
+
+    plan.refresh_from_db()
+    assert plan.improved_at is not None
+    assert not old_routes & _route_ids(plan)
+    assert (plan.stops, RouteStop.objects.filter(route__plan=plan).count()) == (8, 8)
+    assert plan.vehicles == Route.objects.filter(plan=plan).count()
+    assert plan.distance_m == sum(route.distance_m for route in plan.routes.all())
+    assert _stored_check(plan) == []
+    assert plan.notes.endswith(
+        f"Improved in the background: 8 vans, 1000.0 km → {plan.vehicles} vans, "
+        f"{plan.distance_m / 1000:.1f} km."
+    )
+    assert AuditEvent.objects.filter(type="logistics.route_plan.improved").count() == 1
+    # Once only.
+    assert route_services.wave_plan_improve(plan=plan, seconds=0.5) is False
+    assert AuditEvent.objects.filter(type="logistics.route_plan.improved").count() == 1
+
+
+def test_a_plan_no_better_is_not_replaced_but_new_stops_are_always_taken(operator: Any) -> None:
+    world = world_make(operator)
+    plan = wave_plan_make(station=world.station, date=world.day, wave="morning", seconds=0.2)
+    old_routes = _route_ids(plan)
+    # Nothing beats no van and no distance: the routes stay.
+    RoutePlan.objects.filter(pk=plan.pk).update(vehicles=0, distance_m=0)
+    assert route_services.wave_plan_improve(plan=plan, seconds=0.3) is False
+    plan.refresh_from_db()
+    assert (_route_ids(plan), plan.improved_at is not None) == (old_routes, True)
+
+    # A new order since the first plan: the background plan serves it, better or not.
+    RoutePlan.objects.filter(pk=plan.pk).update(improved_at=None)
+    extra = _extra(world, 3001, window="09-12")
+    assert route_services.wave_plan_improve(plan=plan, seconds=0.3) is True
+    plan.refresh_from_db()
+    assert plan.stops == 9
+    assert RouteStop.objects.filter(route__plan=plan, shipment=extra).count() == 1
+
+
+def test_the_sweep_improves_each_open_wave_once_and_leaves_locked_ones(
+    operator: Any, settings: Any
+) -> None:
+    settings.HEYI_ROUTE_IMPROVE_SECONDS = 0.3
+    world = world_make(operator)
+    morning = wave_plan_make(station=world.station, date=world.day, wave="morning", seconds=0.2)
+    afternoon = wave_plan_make(station=world.station, date=world.day, wave="afternoon", seconds=0.2)
+    venture, _founder = delivery_venture_make("vans@example.com", "Blue Vans")
+    route_assign(route=morning.routes.order_by("number")[0], venture=venture, actor=operator)
+    morning_routes = _route_ids(morning)
+
+    route_services.route_plans_improve()
+    route_services.route_plans_improve()
+
+    morning.refresh_from_db()
+    afternoon.refresh_from_db()
+    assert (morning.improved_at, _route_ids(morning)) == (None, morning_routes)
+    assert afternoon.improved_at is not None
