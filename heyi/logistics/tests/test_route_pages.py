@@ -149,9 +149,10 @@ def test_plan_routes_command_prints_every_route(operator: Any) -> None:
     plans = {plan.wave: plan for plan in RoutePlan.objects.all()}
     assert sorted(plans) == ["afternoon", "morning"]
     for wave, plan in plans.items():
+        vehicles = "1 vehicle" if plan.vehicles == 1 else f"{plan.vehicles} vehicles"
         header = (
-            f"Qingdao {world.day.isoformat()} {wave}: {plan.stops} stops, {plan.vehicles} "
-            f"vehicles, {plan.distance_m / 1000:.1f} km, solver {plan.seconds:.2f} s"
+            f"Qingdao {world.day.isoformat()} {wave}: {plan.stops} stops, {vehicles}, "
+            f"{plan.distance_m / 1000:.1f} km, solver {plan.seconds:.2f} s"
         )
         assert header in text
         for route in plan.routes.all():

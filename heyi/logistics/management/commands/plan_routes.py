@@ -49,9 +49,10 @@ class Command(BaseCommand):
 
     def _print(self, plan: RoutePlan) -> None:
         write = self.stdout.write
+        vehicles = "1 vehicle" if plan.vehicles == 1 else f"{plan.vehicles} vehicles"
         write(
             f"{plan.station.name} {plan.date.isoformat()} {plan.wave}: {plan.stops} stops, "
-            f"{plan.vehicles} vehicles, {plan.distance_m / 1000:.1f} km, "
+            f"{vehicles}, {plan.distance_m / 1000:.1f} km, "
             f"solver {plan.seconds:.2f} s"
         )
         for route in plan.routes.all():
