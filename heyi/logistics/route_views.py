@@ -110,7 +110,7 @@ def station_wave_plan(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         return redirect(target)
     messages.success(
         request,
-        _("Planned %(stops)d stops into %(vehicles)d routes.")
+        _("Planned: stops %(stops)d, routes %(vehicles)d.")
         % {"stops": plan.stops, "vehicles": plan.vehicles},
     )
     return redirect(f"{target}?date={plan.date.isoformat()}")

@@ -142,7 +142,7 @@ def test_promise_plan_drive_and_deliver_with_the_code(page: Any, screenshots_dir
     assert page.get_by_label("Date", exact=True).input_value() == tomorrow.isoformat()
     page.get_by_label("Wave", exact=True).select_option("morning")
     page.get_by_role("button", name="Plan this wave").click()
-    page.get_by_text("Planned 1 stops into 1 routes.").wait_for()
+    page.get_by_text("Planned: stops 1, routes 1.").wait_for()
     section = page.locator("main section", has_text=f"{tomorrow:%Y-%m-%d} · morning wave")
     assert section.locator("svg polyline").count() >= 1
     route = Route.objects.get()
@@ -234,4 +234,6 @@ def test_promise_plan_drive_and_deliver_with_the_code(page: Any, screenshots_dir
     ):
         assert note in timeline
     assert page.locator("#delivery-code").count() == 0
+    # Served from stock, the order has no maker to rate.
+    assert page.get_by_role("button", name="Rate").count() == 0
     shot(page, screenshots_dir, "34-order-delivered")

@@ -75,7 +75,7 @@ def test_planning_from_the_station_page(owner: Any, operator: Any) -> None:
     assert RoutePlan.objects.count() == 0
     response = _client(operator).post(url, data, follow=True)
     assert response.status_code == 200
-    assert "Planned 4 stops into" in response.content.decode()
+    assert "Planned: stops 4, routes " in response.content.decode()
     past = (timezone.localdate() - timedelta(days=1)).isoformat()
     response = _client(operator).post(url, {**data, "date": past}, follow=True)
     assert "is in the past" in response.content.decode()
