@@ -274,6 +274,12 @@ class RoutePlan(BaseModel):
     def distance_km(self) -> float:
         return self.distance_m / 1000
 
+    @property
+    def is_open(self) -> bool:
+        """Every route still only planned (none tendered, assigned or out): it may be replanned.
+        Reads the prefetched routes where the page prefetched them."""
+        return all(route.status == RouteStatus.PLANNED for route in self.routes.all())
+
 
 class RouteStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")

@@ -60,7 +60,8 @@ def network_svg(
     height = round((NORTH - SOUTH) * scale)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" role="img" aria-label={quoteattr(title)}>',
+        f'style="width:100%;height:auto;display:block" role="img" '
+        f"aria-label={quoteattr(title)}>",
         f"<title>{escape(title)}</title>",
         f'<rect width="{WIDTH}" height="{height}" fill="#f4f7fb"/>',
         '<g fill="#8795a1" fill-opacity="0.35">',

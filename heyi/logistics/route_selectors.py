@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -245,3 +245,16 @@ def station_find(*, key: str) -> Station:
             code=LogisticsErrorCode.STATION_NOT_FOUND,
         )
     return stations[0]
+
+
+def station_list_with_waves(*, since: date) -> list[tuple[Station, int]]:
+    """The stations with waves planned from a date on, and how many, busiest first."""
+    counts = (
+        RoutePlan.objects.filter(date__gte=since)
+        .values("station")
+        .annotate(waves=Count("id"))
+        .order_by("-waves", "station")
+    )
+    waves = {row["station"]: row["waves"] for row in counts}
+    stations = Station.objects.in_bulk(list(waves))
+    return [(stations[pk], count) for pk, count in waves.items()]

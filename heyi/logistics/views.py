@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from heyi.logistics import selectors
+from heyi.logistics import route_selectors, selectors
 
 
 @login_required
@@ -19,6 +20,9 @@ def network_page(request: HttpRequest) -> HttpResponse:
         "logistics/network.html",
         {
             "network": network,
+            "stations_with_waves": route_selectors.station_list_with_waves(
+                since=timezone.localdate()
+            ),
             # Our own SVG: every name in it is escaped by network_svg.
             "map_svg": mark_safe(selectors.network_map_svg()),
         },

@@ -80,6 +80,13 @@ def test_planning_from_the_station_page(owner: Any, operator: Any) -> None:
     response = _client(operator).post(url, {**data, "date": past}, follow=True)
     assert "is in the past" in response.content.decode()
     assert RoutePlan.objects.count() == 1
+    # The network page leads to the stations with waves planned.
+    network = _client(operator).get("/network/").content.decode()
+    assert "Stations with waves planned from today" in network
+    assert (
+        f'<a href="/network/stations/{world.station.uid}/">Qingdao</a> '
+        '<span class="badge text-bg-light">1 wave</span>'
+    ) in network
 
 
 def test_the_driver_page_start_and_delivery_codes(owner: Any, rival: Any, operator: Any) -> None:
@@ -200,6 +207,9 @@ def test_assigning_and_tendering_from_the_station_page(
     ]
     plan = wave_plan_make(station=world.station, date=world.day, wave="morning", seconds=0.2)
     first, second = list(plan.routes.order_by("number"))[:2]
+    page = f"/network/stations/{world.station.uid}/?date={world.day.isoformat()}"
+    background = "The platform plans this wave again in the background"
+    assert background in _client(operator).get(page).content.decode()
     venture, crew = delivery_venture_make("vans@example.com", "Blue Vans")
     assign = {"venture": venture.slug, "driver": crew.email, "fee": "320.50"}
     assert _client(owner).post(f"/routes/{first.uid}/assign/", assign).status_code == 403
@@ -213,6 +223,12 @@ def test_assigning_and_tendering_from_the_station_page(
         crew,
         "320.50",
     )
+    # Assigned: the wave is no longer replanned, in the background either; the form keeps the
+    # current venture, driver and fee.
+    text = _client(operator).get(page).content.decode()
+    assert background not in text
+    assert f'value="{crew.email}"' in text
+    assert 'value="320.50"' in text
     closes = (timezone.localtime() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
     response = _client(operator).post(
         f"/routes/{second.uid}/tender/", {"closes_at": closes}, follow=True
