@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "heyi.orders",
     "heyi.supply",
     "heyi.logistics",
+    "heyi.devices",
     "heyi.probe",
 ]
 
