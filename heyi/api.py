@@ -76,6 +76,7 @@ def _add_routers() -> None:
     from heyi.contention.api import router as contention_router
     from heyi.demands.api import router as demands_router
     from heyi.designs.api import router as designs_router
+    from heyi.devices.api import router as devices_router
     from heyi.logistics.api import router as logistics_router
     from heyi.logistics.fulfilment_api import router as fulfilment_router
     from heyi.logistics.route_api import router as route_router
@@ -100,6 +101,7 @@ def _add_routers() -> None:
         fulfilment_router,
         shipment_router,
         route_router,
+        devices_router,
     ):
         api.add_router("/", router)
     if settings.HEYI_BENCH_PROBE:

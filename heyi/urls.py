@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("heyi.supply.urls")),
     path("", include("heyi.notifications.urls")),
     path("", include("heyi.logistics.urls")),
+    path("", include("heyi.devices.urls")),
 ]
 
 if settings.HEYI_SERVE_MEDIA:

@@ -15,6 +15,7 @@ from heyi.contention.models import (
     StandingBid,
     Tender,
 )
+from heyi.core.admin_base import ReadOnlyAdmin
 
 # Shown for every bid; the remaining fields are the bid's content, sealed until award.
 BID_PUBLIC_FIELDS = (
@@ -109,21 +110,8 @@ class AwardLineAdmin(admin.ModelAdmin):
         return False
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """The record is written by the services; the admin shows it."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(StandingBid)
-class StandingBidAdmin(_ReadOnlyAdmin):
+class StandingBidAdmin(ReadOnlyAdmin):
     list_display = ("product", "venture", "unit_price", "lead_time_days", "status", "revision")
     list_filter = ("status", "product")
     search_fields = ("venture__name", "product__name")
@@ -142,7 +130,7 @@ class DailyRunLineInline(admin.TabularInline):
 
 
 @admin.register(DailyRun)
-class DailyRunAdmin(_ReadOnlyAdmin):
+class DailyRunAdmin(ReadOnlyAdmin):
     list_display = (
         "number",
         "run_on",
@@ -158,7 +146,7 @@ class DailyRunAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(DailyRunLine)
-class DailyRunLineAdmin(_ReadOnlyAdmin):
+class DailyRunLineAdmin(ReadOnlyAdmin):
     list_display = ("run", "subject_uid", "product", "quantity", "venture", "unit_price")
     list_select_related = ("run", "product", "venture")
     search_fields = ("subject_uid", "venture__name")

@@ -2,24 +2,16 @@
 
 from django.contrib import admin
 
+from heyi.core.admin_base import ReadOnlyAdmin
 from heyi.core.models import AuditEvent, Category, IdempotencyRecord
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["occurred_at", "type", "summary", "actor", "demand_uid"]
     list_filter = ["type", "is_public"]
     search_fields = ["summary", "type", "demand_uid"]
     date_hierarchy = "occurred_at"
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(IdempotencyRecord)
