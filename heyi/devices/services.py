@@ -132,6 +132,21 @@ def device_model_set(
     return model
 
 
+def devices_on_delivery(*, order: Order) -> list[Device]:
+    """The delivery hook (registered with orders in DevicesConfig.ready): a delivered order of a
+    smart product model becomes devices, each with its binding code. Other orders: nothing."""
+    models = DeviceModel.objects.filter(is_smart=True)
+    if order.product_id is not None:
+        model = models.filter(product_id=order.product_id).order_by("id").first()
+    elif order.demand is not None:
+        model = models.filter(demand_uid=order.demand.uid).order_by("id").first()
+    else:
+        model = None
+    if model is None:
+        return []
+    return device_register(order=order, model=model)
+
+
 def device_register(*, order: Order, model: DeviceModel) -> list[Device]:
     """Make each unit of a delivered order of a smart model a device, with a binding code.
 

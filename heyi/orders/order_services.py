@@ -52,7 +52,7 @@ from heyi.core.text import text_clean
 from heyi.demands.models import DemandStatus
 from heyi.demands.services import demand_status_change
 from heyi.notifications.services import Notice
-from heyi.orders import fulfilment, order_selectors
+from heyi.orders import fulfilment, order_selectors, stage_hooks
 from heyi.orders.errors import OrdersError, OrdersErrorCode
 from heyi.orders.models import (
     CampaignStatus,
@@ -569,6 +569,7 @@ def order_advance(
         photo=photo,
     )
     _audit_stage(order=locked, actor=actor, party=party, from_stage=from_stage, to_stage=to_stage)
+    stage_hooks.dispatch(order=locked, stage=to_stage)
     if to_stage in USER_NOTICES and party != Party.USER:
         # The buyer hears of what others did to their order; not of their own moves.
         notices_send([_user_notice(locked, to_stage, note)])

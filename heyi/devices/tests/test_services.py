@@ -417,3 +417,47 @@ def test_the_device_list_costs_one_query(
         names = [device.model.name for device in device_list_for_user(user=owner)]
 
     assert names == ["Smart fridge 300 L"] * 3
+
+
+def _out_for_delivery(order: Order) -> None:
+    """The order made by a maker and on its way: the chain before is other tests' business."""
+    from heyi.orders.tests.standard_factories import maker_make
+
+    venture, _founder = maker_make("Cold Works", capacity=10)
+    Order.objects.filter(pk=order.pk).update(stage=OrderStage.OUT_FOR_DELIVERY, venture=venture)
+    order.refresh_from_db()
+
+
+def test_delivering_a_smart_product_makes_its_devices(operator: Any, owner: Any) -> None:
+    buyer = owner
+    from heyi.devices.tests.factories import fridge_model
+    from heyi.orders.order_services import order_advance
+    from heyi.orders.tests.standard_factories import paid_order
+
+    model = fridge_model(operator)
+    assert model.product is not None
+    order = paid_order(model.product, buyer, 2)
+    _out_for_delivery(order)
+
+    order_advance(order=order, actor=buyer, to_stage="delivered")
+
+    devices = list(Device.objects.filter(order=order).order_by("unit_index"))
+    assert [(device.unit_index, device.owner, device.model) for device in devices] == [
+        (0, None, model),
+        (1, None, model),
+    ]
+    assert DeviceBindingCode.objects.filter(device__order=order, used_at__isnull=True).count() == 2
+
+
+def test_delivering_an_ordinary_product_makes_no_device(operator: Any, owner: Any) -> None:
+    buyer = owner
+    from heyi.orders.order_services import order_advance
+    from heyi.orders.tests.standard_factories import paid_order, product_make
+
+    product = product_make(operator, name="Plain kettle", price="199.00")
+    order = paid_order(product, buyer, 1)
+    _out_for_delivery(order)
+
+    order_advance(order=order, actor=buyer, to_stage="delivered")
+
+    assert not Device.objects.exists()
