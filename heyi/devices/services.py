@@ -34,6 +34,7 @@ from heyi.devices.models import (
     ShareRole,
 )
 from heyi.devices.selectors import device_can_control
+from heyi.notifications.services import notification_send
 from heyi.orders.models import Order, OrderStage
 from heyi.products.models import Product
 
@@ -144,7 +145,31 @@ def devices_on_delivery(*, order: Order) -> list[Device]:
         model = None
     if model is None:
         return []
-    return device_register(order=order, model=model)
+    before = Device.objects.filter(order=order).count()
+    devices = device_register(order=order, model=model)
+    if len(devices) > before:
+        # The buyer hears how to bind them: the codes are also printed in the boxes.
+        codes = list(
+            DeviceBindingCode.objects.filter(device__order=order, used_at__isnull=True)
+            .order_by("device__unit_index")
+            .values_list("device__serial", "code")
+        )
+        notification_send(
+            user=order.user,
+            kind="devices.device.registered",
+            title=_("Order O%(number)d is smart: bind it to your account")
+            % {"number": order.number},
+            body=_(
+                "Your %(model)s can report to you and take commands. Bind each unit with its "
+                "one-time code (also printed in the box): %(codes)s."
+            )
+            % {
+                "model": model.name,
+                "codes": "; ".join(f"{serial}: {code}" for serial, code in codes),
+            },
+            url=binding_url(codes[0][1]) if codes else "/devices/",
+        )
+    return devices
 
 
 def device_register(*, order: Order, model: DeviceModel) -> list[Device]:

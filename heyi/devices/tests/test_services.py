@@ -44,6 +44,7 @@ from heyi.devices.services import (
     device_share,
     device_unbind,
     device_unshare,
+    devices_on_delivery,
     readings_store,
     shadow_desire,
     shadow_report,
@@ -54,6 +55,7 @@ from heyi.devices.tests.factories import (
     device_make,
     fridge_model,
 )
+from heyi.notifications.models import Notification
 from heyi.orders.models import Order, OrderStage
 from heyi.orders.tests.standard_factories import paid_order
 
@@ -446,7 +448,24 @@ def test_delivering_a_smart_product_makes_its_devices(operator: Any, owner: Any)
         (0, None, model),
         (1, None, model),
     ]
-    assert DeviceBindingCode.objects.filter(device__order=order, used_at__isnull=True).count() == 2
+    codes = list(
+        DeviceBindingCode.objects.filter(device__order=order, used_at__isnull=True)
+        .order_by("device__unit_index")
+        .values_list("device__serial", "code")
+    )
+    assert len(codes) == 2
+    # The buyer is told how to bind them, once.
+    notice = Notification.objects.get(user=buyer, kind="devices.device.registered")
+    assert notice.title == f"Order O{order.number} is smart: bind it to your account"
+    assert notice.body == (
+        "Your Smart fridge 300 L can report to you and take commands. Bind each unit with its "
+        f"one-time code (also printed in the box): {codes[0][0]}: {codes[0][1]}; "
+        f"{codes[1][0]}: {codes[1][1]}."
+    )
+    assert notice.url == f"/devices/bind/?code={codes[0][1]}"
+    order.refresh_from_db()
+    assert devices_on_delivery(order=order) == devices
+    assert Notification.objects.filter(kind="devices.device.registered").count() == 1
 
 
 def test_delivering_an_ordinary_product_makes_no_device(operator: Any, owner: Any) -> None:
