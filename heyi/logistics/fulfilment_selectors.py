@@ -25,14 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from heyi.accounts.selectors import user_is_operator
 from heyi.contention.models import StandingBid, StandingBidStatus
-from heyi.core.errors import PermissionDenied
 from heyi.logistics.errors import LogisticsDomainError, LogisticsErrorCode
 from heyi.logistics.models import DistributionCentre, NetworkBuild, Shipment, Station, Stock
 from heyi.logistics.network_core import haversine_km
 from heyi.logistics.promise import CentreOption, PromiseQuote, PromiseTerms, promise_quote
-from heyi.logistics.selectors import station_nearest
+from heyi.logistics.selectors import operator_require, station_nearest
 from heyi.orders.fulfilment import Promise
 from heyi.orders.models import Fulfilment, Order
 from heyi.products.models import Product
@@ -223,10 +221,7 @@ def stock_list(
     *, actor: Any, centre: DistributionCentre | None = None, product: Product | None = None
 ) -> QuerySet[Stock]:
     """Stock per centre and product, for operators."""
-    if not user_is_operator(actor):
-        raise PermissionDenied(
-            _("Only an operator may see the stock."), code=LogisticsErrorCode.NOT_OPERATOR
-        )
+    operator_require(actor, _("Only an operator may see the stock."))
     stock = Stock.objects.select_related("centre", "product")
     if centre is not None:
         stock = stock.filter(centre=centre)

@@ -28,14 +28,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heyi.accounts.selectors import user_is_operator
 from heyi.core.audit import audit_record
-from heyi.core.errors import InvalidInput, PermissionDenied
+from heyi.core.errors import InvalidInput
 from heyi.logistics import fulfilment_selectors
 from heyi.logistics.errors import LogisticsDomainError, LogisticsErrorCode
 from heyi.logistics.models import DistributionCentre, Shipment, Stock
 from heyi.logistics.network_core import haversine_km
 from heyi.logistics.promise import CentreOption, promise_quote, stock_candidates
+from heyi.logistics.selectors import operator_require
 from heyi.orders.fulfilment import Promise
 from heyi.orders.models import Order
 from heyi.products.models import Product
@@ -216,10 +216,7 @@ def _whole(value: Any) -> int:
 @transaction.atomic
 def stock_set(*, centre: DistributionCentre, product: Product, on_hand: Any, actor: Any) -> Stock:
     """An operator counts the units of a product at a centre; never below those reserved."""
-    if not user_is_operator(actor):
-        raise PermissionDenied(
-            _("Only an operator may set the stock."), code=LogisticsErrorCode.NOT_OPERATOR
-        )
+    operator_require(actor, _("Only an operator may set the stock."))
     on_hand = _whole(on_hand)
     stock, _created = Stock.objects.select_for_update().get_or_create(
         centre=centre, product=product

@@ -27,6 +27,7 @@ from heyi.core.errors import InvalidInput, NotFound, PermissionDenied
 from heyi.logistics.errors import LogisticsErrorCode
 from heyi.logistics.models import Route, RoutePlan, RouteStop, Shipment, Station
 from heyi.logistics.route_map import MapRoute, MapStop, routes_svg
+from heyi.logistics.selectors import operator_require
 from heyi.logistics.waves import WAVES, Wave, slot_seconds
 from heyi.orders.models import OrderStage
 from heyi.ventures.selectors import membership_is_active
@@ -208,10 +209,7 @@ def station_wave_list(
     *, station: Station, actor: Any, day: date | None = None, since: date | None = None
 ) -> QuerySet[RoutePlan]:
     """The station's planned waves, for operators only (they hold buyers' addresses)."""
-    if not user_is_operator(actor):
-        raise PermissionDenied(
-            _("Only an operator may see a station's routes."), code=LogisticsErrorCode.NOT_OPERATOR
-        )
+    operator_require(actor, _("Only an operator may see a station's routes."))
     return route_plan_list_for_station(station=station, day=day, since=since)
 
 

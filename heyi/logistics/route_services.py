@@ -40,6 +40,7 @@ from heyi.logistics.route_selectors import (
     wave_get,
     wave_shipment_list,
 )
+from heyi.logistics.selectors import operator_require
 from heyi.logistics.solver import InfeasibleProblem, Plan, Problem
 from heyi.logistics.waves import Delivery, Van, Wave, wave_plan, wave_problem
 from heyi.ventures.models import Venture, VentureKind, VentureStatus
@@ -79,13 +80,6 @@ def route_scoring_rule() -> ScoringRule:
     )
 
 
-def _require_operator(actor: Any) -> None:
-    if not user_is_operator(actor):
-        raise PermissionDenied(
-            _("Only an operator may do this."), code=LogisticsErrorCode.NOT_OPERATOR
-        )
-
-
 def _locked_error() -> LogisticsDomainError:
     return LogisticsDomainError(
         LogisticsErrorCode.WAVE_PLAN_LOCKED,
@@ -120,7 +114,7 @@ def wave_plan_make(
     refusal (InfeasibleProblem, 422) writes nothing.
     """
     if actor is not None:
-        _require_operator(actor)
+        operator_require(actor)
     shape = wave_get(wave)
     if shape is None:
         raise InvalidInput(
@@ -414,7 +408,7 @@ def route_tender_open(
     The award handler (`route_award_apply`) assigns the route to the winner at its fee.
     """
     if actor is not None:
-        _require_operator(actor)
+        operator_require(actor)
     locked = _route_lock(route)
     if locked.status != RouteStatus.PLANNED:
         raise _status_error(locked, wanted=RouteStatus.PLANNED.label)
@@ -525,7 +519,7 @@ def route_assign(
 ) -> Route:
     """An operator assigns a planned (or reassigns an assigned) route to a delivery venture and,
     optionally, one of its members as the driver."""
-    _require_operator(actor)
+    operator_require(actor)
     if venture.kind != VentureKind.DELIVERY or venture.status == VentureStatus.DISSOLVED:
         raise InvalidInput(
             _("%(venture)s is not a working delivery venture.") % {"venture": venture.name},

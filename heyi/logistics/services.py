@@ -9,9 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from heyi.accounts.selectors import user_is_operator
 from heyi.core.audit import audit_record
-from heyi.core.errors import InvalidInput, PermissionDenied
+from heyi.core.errors import InvalidInput
 from heyi.logistics.errors import LogisticsErrorCode
 from heyi.logistics.models import DistributionCentre, NetworkBuild, NetworkSite, Station
 from heyi.logistics.network_core import (
@@ -22,6 +21,7 @@ from heyi.logistics.network_core import (
     places_load,
     stations_cover,
 )
+from heyi.logistics.selectors import operator_require
 
 # 5000 gives 2,879 Chinese places that HiGHS covers to proven optimality in about a second, and
 # they hold 99.8 % of the population of the 4,963 places of 1000 or more (which the solver does
@@ -30,13 +30,6 @@ DEFAULT_MIN_POPULATION = 5000
 DEFAULT_CENTRES = 90
 DEFAULT_RADIUS_KM = 50.0
 DEFAULT_TIME_LIMIT_SECONDS = 60.0
-
-
-def _require_operator(actor: Any) -> None:
-    if not user_is_operator(actor):
-        raise PermissionDenied(
-            _("Only an operator may do this."), code=LogisticsErrorCode.NOT_OPERATOR
-        )
 
 
 def network_build(
@@ -65,7 +58,7 @@ def network_build(
             code=LogisticsErrorCode.INVALID_PARAMETERS,
         )
     if actor is not None:
-        _require_operator(actor)
+        operator_require(actor)
     if places is None:
         places = places_load(min_population=min_population)
     result = stations_cover(places, radius_km=radius_km, time_limit_seconds=time_limit_seconds)
@@ -144,7 +137,7 @@ def _site_update(
     longitude: float | None,
     is_active: bool | None,
 ) -> NetworkSite:
-    _require_operator(actor)
+    operator_require(actor)
     changes: dict[str, Any] = {}
     if name is not None:
         name = name.strip()
