@@ -76,6 +76,7 @@ def _add_routers() -> None:
     from heyi.contention.api import router as contention_router
     from heyi.demands.api import router as demands_router
     from heyi.designs.api import router as designs_router
+    from heyi.developers.api import router as developers_router
     from heyi.devices.api import router as devices_router
     from heyi.logistics.api import router as logistics_router
     from heyi.logistics.fulfilment_api import router as fulfilment_router
@@ -84,8 +85,10 @@ def _add_routers() -> None:
     from heyi.notifications.api import router as notifications_router
     from heyi.orders.api import router as orders_router
     from heyi.products.api import router as products_router
+    from heyi.rules.api import router as rules_router
     from heyi.supply.api import router as supply_router
     from heyi.ventures.api import router as ventures_router
+    from heyi.webhooks.api import router as webhooks_router
 
     for router in (
         accounts_router,
@@ -102,6 +105,9 @@ def _add_routers() -> None:
         shipment_router,
         route_router,
         devices_router,
+        developers_router,
+        webhooks_router,
+        rules_router,
     ):
         api.add_router("/", router)
     if settings.HEYI_BENCH_PROBE:

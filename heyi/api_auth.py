@@ -34,3 +34,7 @@ token_auth = TokenAuth()
 # Mutations need a token or a session (with CSRF); public reads also accept nobody.
 REQUIRED_AUTH = [token_auth, django_auth]
 OPTIONAL_AUTH = [token_auth, django_auth, anonymous_auth]
+# Endpoints that apps may call for a user (devices): OAuth2 access tokens are accepted there, and
+# `request.api_access` narrows them to the scopes and devices the user granted. Everywhere else
+# an app's token is refused (401), whatever its scopes.
+DEVICE_AUTH = [token_auth, django_auth]

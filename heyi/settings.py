@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "heyi.supply",
     "heyi.logistics",
     "heyi.devices",
+    "oauth2_provider",
+    "heyi.developers",
+    "heyi.webhooks",
+    "heyi.rules",
     "heyi.probe",
 ]
 
@@ -206,6 +210,31 @@ TASKS = {
             "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
         ),
     }
+}
+
+# The MQTT broker the gateway, the command publisher and the simulator use. Unset, `heyi demo`
+# starts an embedded broker (amqtt) on 127.0.0.1:1884 and points this at it.
+MQTT_URL = os.environ.get("MQTT_URL", "mqtt://127.0.0.1:1884")
+# Whether the broker serves MQTT 5 shared subscriptions (Mosquitto does; amqtt does not).
+MQTT_SHARED_SUBSCRIPTIONS = env_bool("MQTT_SHARED_SUBSCRIPTIONS", "MQTT_URL" in os.environ)
+# A device that has said nothing for this long is offline (the sweep says so, once).
+HEYI_DEVICE_OFFLINE_AFTER_SECONDS = int(os.environ.get("HEYI_DEVICE_OFFLINE_AFTER_SECONDS", "300"))
+
+# OAuth2 for outside apps (django-oauth-toolkit): authorization code with PKCE, refresh tokens.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
+    "ROTATE_REFRESH_TOKEN": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https"],
+    "SCOPES": {
+        "devices:read": "See the devices you choose and their state",
+        "telemetry:read": "Read the readings and alarms of those devices",
+        "commands:send": "Send commands to those devices",
+        "events:receive": "Receive events about those devices and your orders",
+    },
+    "DEFAULT_SCOPES": ["devices:read"],
 }
 
 LOGGING = {

@@ -27,6 +27,9 @@ urlpatterns = [
     path("", include("heyi.notifications.urls")),
     path("", include("heyi.logistics.urls")),
     path("", include("heyi.devices.urls")),
+    path("", include("heyi.developers.urls")),
+    path("", include("heyi.webhooks.urls")),
+    path("", include("heyi.rules.urls")),
 ]
 
 if settings.HEYI_SERVE_MEDIA:

@@ -12,6 +12,8 @@ class CoreErrorCode(StrEnum):
     CONFLICT = "conflict"
     NOT_AUTHENTICATED = "not_authenticated"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    SCOPE_MISSING = "scope_missing"
+    APP_NOT_ALLOWED = "app_not_allowed"
 
 
 class DomainError(Exception):

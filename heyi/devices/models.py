@@ -180,3 +180,93 @@ class Reading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id}: {self.message_id}"
+
+
+class CommandStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the device")
+    SENT = "sent", _("Sent")
+    ACKED = "acked", _("Done")
+    FAILED = "failed", _("Failed")
+    REJECTED = "rejected", _("Rejected by the device")
+    TIMED_OUT = "timed_out", _("Timed out")
+
+
+class CommandSource(models.TextChoices):
+    USER = "user", _("A person")
+    APP = "app", _("An app")
+    RULE = "rule", _("A rule")
+    SHADOW = "shadow", _("Desired state")
+
+
+class DeviceCommand(BaseModel):
+    """A command to one device, tracked from request to acknowledgement or time-out.
+
+    `message_id` is the command's id on the wire (the `id` of the MQTT payload, and what the
+    device's acknowledgement names), so a retried publish is the same command to the device.
+    """
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="commands")
+    message_id = models.UUIDField(unique=True)
+    name = models.CharField(_("command"), max_length=64)
+    args = models.JSONField(_("arguments"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CommandStatus.choices, default=CommandStatus.PENDING
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=CommandSource.choices, default=CommandSource.USER
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The app (heyi.developers.DeveloperApp id) or rule (heyi.rules.Rule id) that sent it; plain
+    # ids, because devices sits below both apps and may not point at their tables.
+    app_id = models.PositiveBigIntegerField(null=True, blank=True)
+    rule_id = models.PositiveBigIntegerField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    send_attempts = models.PositiveIntegerField(default=0)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=512, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("device command")
+        verbose_name_plural = _("device commands")
+        indexes = [
+            models.Index(fields=["device", "status"], name="devices_command_dev_status"),
+            models.Index(fields=["status", "expires_at"], name="devices_command_status_exp"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {self.name} ({self.status})"
+
+
+class DeviceAlarm(BaseModel):
+    """An alarm a device raised; the same code raised again while active is the same alarm."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="alarms")
+    code = models.CharField(_("code"), max_length=64)
+    severity = models.CharField(_("severity"), max_length=10)
+    message = models.CharField(_("message"), max_length=512, blank=True)
+    raised_at = models.DateTimeField(_("raised at"))
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+    # The message that raised it: a redelivered alarm message changes nothing.
+    message_id = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("device alarm")
+        verbose_name_plural = _("device alarms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "message_id"], name="devices_alarm_once_per_message"
+            )
+        ]
+        indexes = [models.Index(fields=["device", "cleared_at"], name="devices_alarm_active")]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {self.code}"

@@ -1,0 +1,3 @@
+"""Models of rules."""
+
+from __future__ import annotations

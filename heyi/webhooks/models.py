@@ -1,0 +1,3 @@
+"""Models of webhooks."""
+
+from __future__ import annotations

@@ -1,0 +1,7 @@
+"""Page URLs of webhooks."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "webhooks"
+
+urlpatterns: list = []
