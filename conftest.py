@@ -45,6 +45,18 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def device_transport() -> Iterator[Any]:
+    """Commands go to an in-memory transport unless a test installs the real MQTT publisher
+    (the gateway tests against Mosquitto do); the fixture's value shows what was published."""
+    from heyi.devices.transport import MemoryTransport, transport_set
+
+    transport = MemoryTransport()
+    transport_set(transport)
+    yield transport
+    transport_set(None)
+
+
 def make_user(
     email: str, *, name: str = "", roles: list[str] | None = None, staff: bool = False
 ) -> User:
