@@ -42,8 +42,109 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"  {role:<10} {email}")
     if args.no_serve:
         return 0
+    if not args.no_devices:
+        try:
+            _demo_devices_start()
+        except Exception as error:  # the demo serves without live devices rather than not at all
+            print(f"\nLive devices are off: {error}")
     print(f"\nheyi is running on http://{args.bind}/  (Ctrl+C to stop)\n")
     _serve(bind=args.bind, workers=args.workers)
+    return 0
+
+
+DEMO_SIMULATED_DEVICES = 50
+
+
+def _demo_devices_start() -> None:
+    """The demo's devices come alive: an MQTT broker (embedded, unless MQTT_URL names one),
+    the gateway and a simulator for the bound devices, all in background threads of this
+    process. A failure here is said plainly and the demo goes on without live devices."""
+    import threading
+
+    from django.conf import settings
+
+    from heyi.devices.gateway.broker import BrokerStartError, EmbeddedBroker
+    from heyi.devices.gateway.runner import run_gateway
+    from heyi.devices.simulator import existing_fleet_credentials, simulator_run_in_thread
+
+    if "MQTT_URL" not in os.environ:
+        broker = EmbeddedBroker()
+        try:
+            broker.start()
+        except BrokerStartError as error:
+            print(f"\nLive devices are off: {error}. Stop what holds the port, or set MQTT_URL.")
+            return
+        settings.MQTT_URL = broker.url
+        settings.MQTT_SHARED_SUBSCRIPTIONS = False
+    started = threading.Event()
+    threading.Thread(
+        target=run_gateway,
+        kwargs={
+            "shared": False if "MQTT_URL" not in os.environ else None,
+            "stats_interval": 300.0,
+            "on_start": lambda _gateway: started.set(),
+        },
+        name="heyi-gateway",
+        daemon=True,
+    ).start()
+    started.wait(10)
+    identities = existing_fleet_credentials(limit=DEMO_SIMULATED_DEVICES)
+    if identities:
+        simulator_run_in_thread(identities, interval=15.0)
+    print(
+        f"\nLive devices: MQTT broker at {settings.MQTT_URL}, the gateway, and "
+        f"{len(identities)} simulated devices reporting every 15 s."
+    )
+
+
+def cmd_gateway(args: argparse.Namespace) -> int:
+    """Run the MQTT gateway until SIGTERM or Ctrl+C (docs/mqtt.md)."""
+    _setup_django()
+    from heyi.devices.gateway.runner import gateway_client_id, run_gateway
+
+    stats = run_gateway(
+        client_id=args.client_id or gateway_client_id(args.number),
+        shared=False if args.no_shared else None,
+        batch_size=args.batch_size,
+        stats_interval=args.stats_interval,
+    )
+    print(stats.snapshot())
+    return 0
+
+
+def cmd_simulate_devices(args: argparse.Namespace) -> int:
+    """Run simulated devices against the broker (MQTT_URL)."""
+    _setup_django()
+    import threading
+
+    from heyi.devices.simulator import (
+        Simulator,
+        existing_fleet_credentials,
+        simulated_fleet_create,
+    )
+
+    if args.create:
+        identities = simulated_fleet_create(args.create)
+        print(f"created {len(identities)} simulated devices ({identities[0].serial} …)")
+    else:
+        identities = existing_fleet_credentials(serials=args.serial or (), limit=args.devices)
+    if not identities:
+        print(
+            "heyi simulate-devices: no bound devices to simulate (try --create N)", file=sys.stderr
+        )
+        return 1
+    simulator = Simulator(identities, interval=args.interval, connections=args.connections)
+    stop = threading.Event()
+    import signal
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_args: stop.set())
+    print(
+        f"simulating {len(identities)} devices over {len(simulator.connections)} connections "
+        f"to {simulator.endpoint}, one reading each every {args.interval:g} s"
+    )
+    simulator.run(stop=stop, duration=args.duration)
+    print(simulator.stats.line())
     return 0
 
 
@@ -296,6 +397,11 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--reset", action="store_true", help="delete the demo world and load it anew")
     demo.add_argument("--no-serve", action="store_true", help="load the demo world and exit")
     demo.add_argument("--workers", type=int, default=2)
+    demo.add_argument(
+        "--no-devices",
+        action="store_true",
+        help="no MQTT broker, gateway or simulated devices",
+    )
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help="serve the platform")
@@ -325,6 +431,40 @@ def main(argv: list[str] | None = None) -> int:
         "--seconds", type=float, help="solver time per wave (default: by the wave's size)"
     )
     plan.set_defaults(func=cmd_plan)
+
+    gateway = sub.add_parser("gateway", help="run the MQTT device gateway (docs/mqtt.md)")
+    gateway.add_argument("--client-id", help="default: heyi-gateway-<host>-<number>")
+    gateway.add_argument(
+        "--number", type=int, default=1, help="the <number> of the default client id (1)"
+    )
+    gateway.add_argument(
+        "--no-shared",
+        action="store_true",
+        help="plain subscriptions, for a broker without shared subscriptions (one gateway only)",
+    )
+    gateway.add_argument("--batch-size", type=int, default=500, help="messages per commit (500)")
+    gateway.add_argument(
+        "--stats-interval", type=float, default=10.0, help="seconds between stats lines (10)"
+    )
+    gateway.set_defaults(func=cmd_gateway)
+
+    simulate = sub.add_parser(
+        "simulate-devices", help="simulated devices publishing to the MQTT broker"
+    )
+    chosen = simulate.add_mutually_exclusive_group()
+    chosen.add_argument("--devices", type=int, help="the first N bound devices")
+    chosen.add_argument("--serial", nargs="+", help="these bound devices")
+    chosen.add_argument(
+        "--create", type=int, metavar="N", help="create N simulated devices (tests, benchmark)"
+    )
+    simulate.add_argument("--interval", type=float, default=5.0, help="seconds between readings")
+    simulate.add_argument("--duration", type=float, help="stop after this many seconds")
+    simulate.add_argument(
+        "--connections",
+        type=int,
+        help="MQTT connections shared by the devices (default: one per device)",
+    )
+    simulate.set_defaults(func=cmd_simulate_devices)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("extra", nargs=argparse.REMAINDER)

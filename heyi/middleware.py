@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from heyi.accounts.selectors import api_token_authenticate
+from heyi.api_auth import oauth2_resolve
 from heyi.core.models import IdempotencyRecord
 
 MUTATING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -39,9 +41,12 @@ class IdempotencyMiddleware:
                 {"code": "invalid", "detail": "Idempotency-Key is longer than 200 characters."},
                 status=422,
             )
-        user = self._user(request)
+        user, scope = self._caller(request)
         if user is None:
             return self.get_response(request)
+        if scope:
+            # An app acting for a user has its own keys: two apps of one user never collide.
+            key = f"{scope}:{hashlib.sha256(key.encode()).hexdigest()[:48]}"
         try:
             body = request.body
         except RequestDataTooBig:
@@ -98,9 +103,17 @@ class IdempotencyMiddleware:
         return response
 
     @staticmethod
-    def _user(request: HttpRequest):  # type: ignore[no-untyped-def]
+    def _caller(request: HttpRequest) -> tuple[Any, str]:
+        """Who the key belongs to: the user, and for an app's OAuth2 token, which app."""
         header = request.headers.get("Authorization", "")
         if header.lower().startswith("bearer "):
-            return api_token_authenticate(raw=header[7:].strip())
+            raw = header[7:].strip()
+            if raw.startswith("heyi_"):
+                return api_token_authenticate(raw=raw), ""
+            found = oauth2_resolve(raw)
+            if found is None:
+                return None, ""
+            user, access = found
+            return user, f"app{access.app_id}"
         user = getattr(request, "user", None)
-        return user if user is not None and user.is_authenticated else None
+        return (user if user is not None and user.is_authenticated else None), ""

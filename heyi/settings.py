@@ -235,6 +235,11 @@ OAUTH2_PROVIDER = {
         "events:receive": "Receive events about those devices and your orders",
     },
     "DEFAULT_SCOPES": ["devices:read"],
+    # Tokens stored only as checksums; a replayed spent refresh token revokes its whole family.
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
 }
 
 LOGGING = {

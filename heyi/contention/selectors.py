@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 
 from heyi.contention import record_providers
 from heyi.contention.errors import ContentionErrorCode
-from heyi.contention.models import Bid, BidStatus, SubjectType, Tender, TenderStatus
+from heyi.contention.models import (
+    AwardLine,
+    Bid,
+    BidStatus,
+    SubjectType,
+    Tender,
+    TenderStatus,
+)
 from heyi.core.errors import NotFound
 from heyi.ventures.models import Membership, Venture
 
@@ -266,3 +273,13 @@ def tender_award_table(*, tender: Tender) -> list[AwardTableRow]:
         )
         for row in tender.award.get("table", [])
     ]
+
+
+def award_winner_line(*, tender: Tender) -> AwardLine | None:
+    """The first-ranked award line of an awarded single-winner tender (a route, a service
+    visit), read afresh; None when the tender ended without an award."""
+    if not Tender.objects.filter(pk=tender.pk, status=TenderStatus.AWARDED).exists():
+        return None
+    return (
+        AwardLine.objects.filter(tender=tender).select_related("venture").order_by("rank").first()
+    )

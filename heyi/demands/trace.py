@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from heyi.core.models import AuditEvent
 
 TRACE_LABELS: dict[str, Promise] = {
+    "rules.demand.raised_by_device": _("Raised from a smart device"),
+    "rules.demand.supported_by_device": _("Supported from a smart device"),
+    "rules.demand.evidence_added": _("More evidence from a smart device"),
     "demands.demand.raised": _("Demand raised"),
     "demands.demand.updated": _("Demand edited"),
     "demands.demand.pictures_added": _("Pictures added"),
@@ -82,6 +85,7 @@ TRACE_PREFIX_LABELS: dict[str, tuple[Promise, str]] = {
     "supply": (_("Sourcing"), "order"),
     "logistics": (_("Delivery"), "delivery"),
     "devices": (_("Smart device"), "device"),
+    "rules": (_("Smart device rule"), "device"),
     "ledger": (_("Value"), "value"),
     "investment": (_("Investment"), "value"),
     "ventures": (_("Venture"), "venture"),

@@ -43,6 +43,7 @@ from heyi.demands.services import (
     support_add,
 )
 from heyi.demo import data
+from heyi.demo.devices import demo_devices_add, demo_platform_add
 from heyi.designs import services as designs
 from heyi.designs.models import Proposal
 from heyi.designs.selectors import configurator_get
@@ -1051,6 +1052,32 @@ def demo_world_load(*, reset: bool = False) -> str:
                 rng=supply_rng, operator=world.cast["operator"]
             ).items():
                 world.count(what, count)
+            # Smart products delivered in the story report home: devices with their history.
+            for what, count in demo_devices_add(
+                rng=random.Random(SEED + 2),
+                operator=world.cast["operator"],
+                user=world.cast["user"],
+                limit=world.clock.limit,
+            ).items():
+                world.count(what, count)
+            service = next(
+                (
+                    v
+                    for v in world.ventures
+                    if v.kind == VentureKind.SERVICE and world.members.get(v.pk)
+                ),
+                None,
+            )
+            for what, count in demo_platform_add(
+                rng=random.Random(SEED + 3),
+                operator=world.cast["operator"],
+                user=world.cast["user"],
+                developer=world.cast["developer"],
+                service_member=world.members[service.pk][0] if service else None,
+                service_venture=service,
+                limit=world.clock.limit,
+            ).items():
+                world.count(what, count)
     except DomainError as error:
         raise RuntimeError(f"the demo world broke a rule: {error.code}: {error.message}") from error
     seconds = (timezone.now() - started).total_seconds()
@@ -1072,5 +1099,10 @@ def demo_world_load(*, reset: bool = False) -> str:
         f"{c.get('stock orders', 0)} orders served from stock, "
         f"{c.get('compensations', 0)} compensated missed promises, and tomorrow's "
         f"{c.get('deliveries tomorrow', 0)} deliveries at the home station planned into "
-        f"{c.get('routes', 0)} routes."
+        f"{c.get('routes', 0)} routes; {c.get('devices', 0)} smart devices of "
+        f"{c.get('device models', 0)} models ({c.get('bound devices', 0)} bound) with "
+        f"{c.get('readings', 0)} readings, {c.get('alarms', 0)} alarms and "
+        f"{c.get('commands', 0)} commands in their history; {c.get('apps', 0)} developer "
+        f"apps, {c.get('webhook endpoints', 0)} webhook endpoint, {c.get('rules', 0)} rules and "
+        f"{c.get('service tickets', 0)} service ticket."
     )

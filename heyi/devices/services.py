@@ -23,6 +23,7 @@ from heyi.core.errors import InvalidInput, NotFound, PermissionDenied
 from heyi.devices.capabilities import capabilities_parse, state_check, telemetry_check
 from heyi.devices.errors import DevicesDomainError, DevicesErrorCode
 from heyi.devices.models import (
+    CommandSource,
     Device,
     DeviceBindingCode,
     DeviceCredential,
@@ -432,6 +433,21 @@ def shadow_desire(*, device: Device, actor: Any, values: dict[str, Any]) -> Devi
             data={"values": values, "version": shadow.desired_version},
             is_public=False,
         )
+        # What differs from the reported state goes to the device as a `set` command: sent at
+        # once if it is online, else when it next speaks (or it times out).
+        delta = {
+            name: value for name, value in values.items() if shadow.reported.get(name) != value
+        }
+        if delta:
+            from heyi.devices.commands import SET_COMMAND, command_send
+
+            command_send(
+                device=device,
+                actor=actor,
+                name=SET_COMMAND,
+                args=delta,
+                source=CommandSource.SHADOW,
+            )
     return shadow
 
 

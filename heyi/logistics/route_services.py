@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from heyi.accounts.selectors import user_is_operator
-from heyi.contention.models import AwardLine, SubjectType, Tender, TenderStatus
+from heyi.contention.models import SubjectType, Tender, TenderStatus
 from heyi.contention.scoring import KNOWN_CRITERIA, Criterion, ScoringRule
+from heyi.contention.selectors import award_winner_line
 from heyi.contention.services import tender_create, tender_publish
 from heyi.core.audit import audit_record
 from heyi.core.errors import InvalidInput, PermissionDenied
@@ -461,12 +462,7 @@ def route_award_apply(*, tender: Tender) -> Route | None:
         return route
     tender = Tender.objects.get(pk=tender.pk)
     if tender.status == TenderStatus.AWARDED:
-        line = (
-            AwardLine.objects.filter(tender=tender)
-            .select_related("venture")
-            .order_by("rank")
-            .first()
-        )
+        line = award_winner_line(tender=tender)
         if line is None:
             return route
         route.venture = line.venture

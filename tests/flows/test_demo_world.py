@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from heyi.accounts.models import User
@@ -16,8 +17,10 @@ from heyi.contention.services import tender_verify
 from heyi.core.models import AuditEvent
 from heyi.demands.models import Demand
 from heyi.demo import data
-from heyi.demo.world import STANDARD_DAYS, demo_world_load, demo_world_sign_ins
+from heyi.demo.world import STANDARD_DAYS, demo_email, demo_world_load, demo_world_sign_ins
 from heyi.designs.models import Proposal, Selection, Vote
+from heyi.developers.models import AppGrant, DeveloperApp
+from heyi.devices.models import Device
 from heyi.logistics.models import (
     Compensation,
     DistributionCentre,
@@ -31,8 +34,10 @@ from heyi.logistics.models import (
 )
 from heyi.orders.models import Order, PreOrderCampaign
 from heyi.products.models import Product
+from heyi.rules.models import RuleFiring, ServiceTicket
 from heyi.supply.models import BomLine, CatalogueItem, Rfq, SupplyContract
 from heyi.ventures.models import Venture
+from heyi.webhooks.models import WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +56,8 @@ def test_demo_world(settings: Any) -> None:
         "supplier",
     }
     statuses = Counter(Demand.objects.values_list("status", flat=True))
-    assert statuses == Counter(seed.status for seed in data.DEMANDS)
+    # Plus one open demand that an operator's rule raised from a washer's leak alarm.
+    assert statuses == Counter(seed.status for seed in data.DEMANDS) + Counter({"open": 1})
     assert set(statuses) == {
         "open",
         "co_design",
@@ -173,6 +179,41 @@ def test_demo_world(settings: Any) -> None:
     assert (DistributionCentre.objects.count(), build.status, build.gap) == (90, "optimal", 0.0)
     assert Station.objects.count() == build.stations == 524
     assert build.places_covered == build.places
+
+    # Smart homes: every delivered smart order became devices, most bound, with their history;
+    # the demo user controls a family fridge with weeks of readings and owns newer devices.
+    user = User.objects.get(email=demo_email("user"))
+    devices = Device.objects.all()
+    assert devices.count() == sum(
+        order.quantity for order in Order.objects.filter(devices__isnull=False).distinct()
+    )
+    bound = devices.filter(status="bound")
+    assert bound.count() > devices.count() // 2
+    with_history = bound.filter(readings__isnull=False).distinct().count()
+    assert with_history >= bound.count() - 2  # bound in the last minutes: nothing to read yet
+    fridge = Device.objects.get(shares__user=user, shares__role="control")
+    span = fridge.readings.aggregate(first=Min("device_ts"), last=Max("device_ts"))
+    assert span["last"] - span["first"] > timedelta(days=14)
+    assert Device.objects.filter(owner=user).exists()
+    # The open platform around them: the sample app in production with the user's consent and a
+    # webhook, a test app, rules, and two operator rules that fired in the story.
+    assert sorted(DeveloperApp.objects.values_list("name", "status")) == [
+        ("Fridge Diary", "test"),
+        ("Home Energy Coach", "production"),
+    ]
+    grant = AppGrant.objects.get(user=user, revoked_at__isnull=True)
+    assert set(grant.devices.all()) == set(Device.objects.filter(owner=user))
+    assert WebhookEndpoint.objects.filter(app__name="Home Energy Coach").count() == 1
+    assert sorted(RuleFiring.objects.values_list("action", "status")) == [
+        ("demand", "ok"),
+        ("service_ticket", "ok"),
+    ]
+    raised = Demand.objects.get(title="A washer that shuts its own water off when it leaks")
+    assert AuditEvent.objects.filter(
+        demand_uid=raised.uid, type="rules.demand.raised_by_device"
+    ).exists()
+    ticket = ServiceTicket.objects.get()
+    assert Bid.objects.filter(tender__uid=str(ticket.tender_uid)).count() == 1
 
     # Every demo account signs in with the published password.
     sign_ins = demo_world_sign_ins()

@@ -422,13 +422,17 @@ def test_a_second_handler_for_one_subject_is_refused() -> None:
 
     def second(*, tender: Tender) -> None: ...
 
-    # A subject no app handles yet, so that the test leaves the real handlers alone.
+    # Stand in for the real handler (rules registers service_ticket) and put it back after.
+    previous = award_handlers.handler_get("service_ticket")
+    award_handlers.unregister("service_ticket")
     award_handlers.register("service_ticket", first)
     try:
         with pytest.raises(ValueError):
             award_handlers.register("service_ticket", second)
     finally:
         award_handlers.unregister("service_ticket")
+        if previous is not None:
+            award_handlers.register("service_ticket", previous)
 
 
 def test_create_records_the_trace(operator: Any) -> None:
