@@ -31,6 +31,7 @@ import secrets
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -428,8 +429,55 @@ def _report(phases: list[Phase], *, devices: int, load: str) -> bool:
     return ok
 
 
+BROKER_CONFIG = """\
+listener {port} 127.0.0.1
+allow_anonymous true
+persistence false
+# Mosquitto's default keeps 1,000 queued QoS 1 messages per session and drops the rest silently;
+# a gateway that falls behind must find every message still queued.
+max_queued_messages 1000000
+max_queued_bytes 0
+log_dest none
+"""
+
+
+def broker_start() -> tuple[subprocess.Popen[bytes], str]:
+    """A private Mosquitto for the run (same binary as the machine's), configured not to drop."""
+    import shutil
+    import socket
+
+    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = Path(tempfile.mkdtemp(prefix="heyi-bench-broker-")) / "mosquitto.conf"
+    config.write_text(BROKER_CONFIG.format(port=port))
+    process = subprocess.Popen([binary, "-c", str(config)], stdout=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return process, f"mqtt://127.0.0.1:{port}"
+
+
 def run(args: argparse.Namespace) -> int:
     sys.path.insert(0, str(ROOT))
+
+    broker = None
+    if args.mqtt_url is None:
+        broker, args.mqtt_url = broker_start()
+        print(f"private Mosquitto at {args.mqtt_url} (max_queued_messages 1000000)")
+    try:
+        return _run(args)
+    finally:
+        if broker is not None:
+            broker.terminate()
+            broker.wait(10)
+
+
+def _run(args: argparse.Namespace) -> int:
     from bench.order_load import database_recreate
 
     database_recreate(args.database_url)
@@ -474,19 +522,22 @@ def run(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-def parser_add(bench_sub: Any) -> None:
+def parser_add(bench_sub: Any) -> Any:
     ingest = bench_sub.add_parser(
         "ingest", help="MQTT telemetry ingest through the gateway, beside a plain subscriber"
     )
     ingest.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/heyi_bench_ingest"
     )
-    ingest.add_argument("--mqtt-url", default="mqtt://127.0.0.1:1883")
+    ingest.add_argument(
+        "--mqtt-url", help="an existing broker (default: a private Mosquitto started for the run)"
+    )
     ingest.add_argument("--devices", type=int, default=1000)
     ingest.add_argument("--messages", type=int, default=60000)
     ingest.add_argument("--publishers", type=int, default=2)
     ingest.add_argument("--gateways", type=int, nargs="+", default=[1, 2])
     ingest.add_argument("--timeout", type=float, default=300.0)
+    return ingest
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -285,6 +285,11 @@ def cmd_bench_national_day(args: argparse.Namespace) -> int:
     return int(_bench_module("national_day").run(args))
 
 
+def cmd_bench_ingest(args: argparse.Namespace) -> int:
+    """MQTT telemetry ingest through the gateway into PostgreSQL, beside a plain subscriber."""
+    return int(_bench_module("ingest").run(args))
+
+
 def _bench_parser_add(sub: Any) -> None:
     # The arguments are declared here, not imported from bench/, so that other commands do
     # not load the solvers; bench/gap.py and bench/platform_scale.py accept the same ones, and
@@ -386,6 +391,13 @@ def _bench_parser_add(sub: Any) -> None:
         "--covering-seconds", type=float, default=60.0, help="station covering time limit"
     )
     day.set_defaults(func=cmd_bench_national_day)
+
+    try:
+        ingest = _bench_module("ingest").parser_add(bench_sub)
+    except ModuleNotFoundError:  # installed without the repository's bench/ folder
+        pass
+    else:
+        ingest.set_defaults(func=cmd_bench_ingest)
 
 
 def main(argv: list[str] | None = None) -> int:

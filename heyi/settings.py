@@ -220,6 +220,9 @@ MQTT_SHARED_SUBSCRIPTIONS = env_bool("MQTT_SHARED_SUBSCRIPTIONS", "MQTT_URL" in 
 # A device that has said nothing for this long is offline (the sweep says so, once).
 HEYI_DEVICE_OFFLINE_AFTER_SECONDS = int(os.environ.get("HEYI_DEVICE_OFFLINE_AFTER_SECONDS", "300"))
 
+# Webhook targets over http or at local addresses are for development only.
+HEYI_WEBHOOKS_ALLOW_LOCAL = env_bool("HEYI_WEBHOOKS_ALLOW_LOCAL", DEBUG)
+
 # OAuth2 for outside apps (django-oauth-toolkit): authorization code with PKCE, refresh tokens.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER = {
