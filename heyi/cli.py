@@ -88,7 +88,10 @@ def _demo_devices_start() -> None:
         daemon=True,
     ).start()
     started.wait(10)
-    identities = existing_fleet_credentials(limit=DEMO_SIMULATED_DEVICES)
+    from heyi.demo.devices import demo_live_serials
+
+    serials = demo_live_serials(limit=DEMO_SIMULATED_DEVICES)
+    identities = existing_fleet_credentials(serials=serials) if serials else []
     if identities:
         simulator_run_in_thread(identities, interval=15.0)
     print(

@@ -40,7 +40,7 @@ _FRIDGE: dict[str, Any] = {
     "telemetry": [
         {"name": "temperature", "type": "float", "unit": "°C", "min": -30, "max": 60},
         {"name": "humidity", "type": "float", "unit": "%", "min": 0, "max": 100},
-        {"name": "power_w", "type": "float", "unit": "W", "min": 0, "max": 800},
+        {"name": "power_draw", "type": "float", "unit": "W", "min": 0, "max": 800},
         {"name": "door_open", "type": "bool"},
     ],
     "commands": [
@@ -71,7 +71,7 @@ _WASHER: dict[str, Any] = {
     ],
     "telemetry": [
         {"name": "water_l", "type": "float", "unit": "L", "min": 0, "max": 120},
-        {"name": "power_w", "type": "float", "unit": "W", "min": 0, "max": 2500},
+        {"name": "power_draw", "type": "float", "unit": "W", "min": 0, "max": 2500},
         {"name": "drum_rpm", "type": "int", "unit": "rpm", "min": 0, "max": 1600},
     ],
     "commands": [
@@ -115,7 +115,7 @@ _AIR_CONDITIONER: dict[str, Any] = {
     "telemetry": [
         {"name": "room_temperature", "type": "float", "unit": "°C", "min": -20, "max": 50},
         {"name": "humidity", "type": "float", "unit": "%", "min": 0, "max": 100},
-        {"name": "power_w", "type": "float", "unit": "W", "min": 0, "max": 3000},
+        {"name": "power_draw", "type": "float", "unit": "W", "min": 0, "max": 3000},
     ],
     "commands": [
         {"name": "clean_filter_reset", "arguments": []},
@@ -145,7 +145,7 @@ _WATER_HEATER: dict[str, Any] = {
     ],
     "telemetry": [
         {"name": "water_temperature", "type": "float", "unit": "°C", "min": 0, "max": 95},
-        {"name": "power_w", "type": "float", "unit": "W", "min": 0, "max": 3000},
+        {"name": "power_draw", "type": "float", "unit": "W", "min": 0, "max": 3000},
     ],
     "commands": [
         {
@@ -189,7 +189,7 @@ CAPABILITIES_BY_CATEGORY: dict[str, dict[str, Any]] = {
 SIGNALS: dict[str, Signal] = {
     "temperature": Signal(4.0, 0.6, 19, 0.3, 1.0, 9.0),
     "humidity": Signal(55, 8, 6, 2.5, 20, 95, 0),
-    "power_w": Signal(120, 60, 20, 25, 0, 2400, 0),
+    "power_draw": Signal(120, 60, 20, 25, 0, 2400, 0),
     "water_l": Signal(12, 10, 20, 4, 0, 60, 1),
     "drum_rpm": Signal(300, 250, 20, 80, 0, 1400, 0),
     "room_temperature": Signal(25.5, 2.5, 15, 0.4, 16, 34),

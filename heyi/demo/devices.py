@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from heyi.accounts.models import User
 from heyi.demo.device_data import CAPABILITIES_BY_CATEGORY, SIGNALS, STATE_BY_CATEGORY, Signal
 from heyi.devices.models import (
     CommandSource,
@@ -112,7 +113,7 @@ def _reading_values(
             values[name] = int(value) if spec["type"] == "int" else value
     if category == "washing-machines" and timezone.localtime(moment).hour not in (19, 20, 21):
         # A washer is idle outside its evening cycle.
-        values.update({"water_l": 0.0, "power_w": 2.0, "drum_rpm": 0})
+        values.update({"water_l": 0.0, "power_draw": 2.0, "drum_rpm": 0})
     return values
 
 
@@ -179,20 +180,21 @@ def _commands(device: Device, rng: random.Random, now: datetime) -> int:
             elif spec["type"] in ("int", "float"):
                 args[spec["name"]] = spec.get("min", 1)
         status = CommandStatus.ACKED if rng.random() < 0.85 else CommandStatus.TIMED_OUT
-        DeviceCommand.objects.create(
-            device=device,
-            message_id=uuid.UUID(int=rng.getrandbits(128), version=4),
-            name=command["name"],
-            args=args,
-            status=status,
-            source=CommandSource.USER,
-            requested_by=device.owner,
-            expires_at=at + timedelta(minutes=10),
-            sent_at=at,
-            send_attempts=1,
-            answered_at=at + timedelta(seconds=2) if status == CommandStatus.ACKED else None,
-            detail="" if status == CommandStatus.ACKED else "No answer in 10 minutes.",
-        )
+        with time_machine.travel(at, tick=False):
+            DeviceCommand.objects.create(
+                device=device,
+                message_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                name=command["name"],
+                args=args,
+                status=status,
+                source=CommandSource.USER,
+                requested_by=device.owner,
+                expires_at=at + timedelta(minutes=10),
+                sent_at=at,
+                send_attempts=1,
+                answered_at=at + timedelta(seconds=2) if status == CommandStatus.ACKED else None,
+                detail="" if status == CommandStatus.ACKED else "No answer in 10 minutes.",
+            )
         made += 1
     return made
 
@@ -496,3 +498,22 @@ def demo_platform_add(
                 )
         counts["service tickets"] = 1
     return counts
+
+
+def demo_live_serials(*, limit: int) -> list[str]:
+    """Which bound devices the demo's simulator drives: the demo user's own and shared ones
+    first (their pages are the ones people open), then others up to `limit`."""
+    from heyi.demo.world import demo_email
+
+    bound = Device.objects.filter(status="bound", owner__isnull=False)
+    user = User.objects.filter(email=demo_email("user")).first()
+    first: list[str] = []
+    if user is not None:
+        first = list(
+            bound.filter(Q(owner=user) | Q(shares__user=user))
+            .distinct()
+            .order_by("serial")
+            .values_list("serial", flat=True)
+        )
+    rest = bound.exclude(serial__in=first).order_by("serial").values_list("serial", flat=True)
+    return [*first, *rest[: max(0, limit - len(first))]]

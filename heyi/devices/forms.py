@@ -90,6 +90,7 @@ class CommandForm(_ValuesForm):
         kwargs.setdefault("auto_id", f"id_{command.name}_%s")
         super().__init__(*args, **kwargs)
         self.declared = command
+        self.title = command.name.replace("_", " ").capitalize()
         self.fields["command"].initial = command.name
         for spec in command.arguments:
             self.fields[f"{self.PREFIX}{spec.name}"] = _field(spec, required=spec.required)

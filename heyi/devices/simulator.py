@@ -87,6 +87,10 @@ class DeviceIdentity:
     serial: str
     token: str
     capabilities: dict[str, Any] = field(default_factory=dict)
+    # Where a known device left off (its last reading, its reported state): the simulated one
+    # goes on from there instead of jumping to fresh random values.
+    last_values: dict[str, Any] = field(default_factory=dict)
+    reported: dict[str, Any] = field(default_factory=dict)
 
 
 # --- fleets ---------------------------------------------------------------------------------
@@ -148,7 +152,7 @@ def existing_fleet_credentials(
     rolls a new one as the device's owner would, which revokes the old (fine for the demo's
     devices, which have no hardware holding it).
     """
-    from heyi.devices.models import Device, DeviceStatus
+    from heyi.devices.models import Device, DeviceShadow, DeviceStatus
     from heyi.devices.services import credential_roll
 
     devices = Device.objects.select_related("model", "owner").filter(
@@ -162,9 +166,15 @@ def existing_fleet_credentials(
     identities = []
     for device in devices:
         _credential, token = credential_roll(device=device, actor=device.owner)
+        last = device.readings.order_by("-device_ts", "-id").values_list("values", flat=True)
+        shadow = DeviceShadow.objects.filter(device=device).first()
         identities.append(
             DeviceIdentity(
-                serial=device.serial, token=token, capabilities=device.model.capabilities
+                serial=device.serial,
+                token=token,
+                capabilities=device.model.capabilities,
+                last_values=dict(last.first() or {}),
+                reported=dict(shadow.reported) if shadow is not None else {},
             )
         )
     return identities
@@ -186,7 +196,7 @@ def _initial(spec: ValueSpec, rng: random.Random) -> Any:
     return round(value) if spec.type == "int" else round(value, 2)
 
 
-def _step(spec: ValueSpec, value: Any, rng: random.Random) -> Any:
+def _step(spec: ValueSpec, value: Any, rng: random.Random, anchor: Any = None) -> Any:
     if spec.type == "bool":
         return (not value) if rng.random() < 0.05 else value
     if spec.type == "enum":
@@ -196,8 +206,25 @@ def _step(spec: ValueSpec, value: Any, rng: random.Random) -> Any:
     low = spec.minimum if spec.minimum is not None else -math.inf
     high = spec.maximum if spec.maximum is not None else math.inf
     span = (high - low) if math.isfinite(high - low) else 40.0
-    moved = min(high, max(low, value + rng.gauss(0.0, span * 0.01)))
+    # A small random step, pulled back towards where the device started (its usual level).
+    pull = 0.05 * (anchor - value) if isinstance(anchor, (int, float)) else 0.0
+    moved = min(high, max(low, value + pull + rng.gauss(0.0, span * 0.005)))
     return round(moved) if spec.type == "int" else round(moved, 2)
+
+
+def _seed(spec: ValueSpec, known: Any, rng: random.Random) -> Any:
+    """A known value of the right type, else a fresh one."""
+    if known is None:
+        return _initial(spec, rng)
+    if spec.type == "bool":
+        return bool(known) if isinstance(known, bool) else _initial(spec, rng)
+    if spec.type in ("int", "float"):
+        if isinstance(known, bool) or not isinstance(known, (int, float)):
+            return _initial(spec, rng)
+        return int(known) if spec.type == "int" else float(known)
+    if spec.type == "enum":
+        return known if known in spec.values else _initial(spec, rng)
+    return known if isinstance(known, str) else _initial(spec, rng)
 
 
 class SimulatedDevice:
@@ -213,8 +240,14 @@ class SimulatedDevice:
         self.rng = rng
         telemetry = self.capabilities.telemetry or (ValueSpec("temperature", "float", "°C"),)
         self.telemetry_specs = telemetry
-        self.readings = {spec.name: _initial(spec, rng) for spec in telemetry}
-        self.state = {spec.name: _initial(spec, rng) for spec in self.capabilities.attributes}
+        self.readings = {
+            spec.name: _seed(spec, identity.last_values.get(spec.name), rng) for spec in telemetry
+        }
+        self.anchors = dict(self.readings)
+        self.state = {
+            spec.name: _seed(spec, identity.reported.get(spec.name), rng)
+            for spec in self.capabilities.attributes
+        }
         self.active_alarm: str | None = None
         self.seen_commands: set[uuid.UUID] = set()
 
@@ -223,7 +256,9 @@ class SimulatedDevice:
 
     def telemetry(self, now_ms: int) -> tuple[str, bytes]:
         for spec in self.telemetry_specs:
-            self.readings[spec.name] = _step(spec, self.readings[spec.name], self.rng)
+            self.readings[spec.name] = _step(
+                spec, self.readings[spec.name], self.rng, self.anchors.get(spec.name)
+            )
         body = self._envelope(now_ms) | {"values": dict(self.readings)}
         return topic_for(self.serial, TopicKind.TELEMETRY), _json(body)
 
