@@ -42,6 +42,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RATIO_AIM = 0.5
 SAMPLE_EVERY = 50
+# Message ids are derived from the run and the message's number, so the bench knows the ids of
+# the sampled messages before they are published and can watch for their rows from the start.
+ID_NAMESPACE = uuid.UUID("6f1c2d9e-4b7a-4e0f-9a51-3c8d2e7b1a60")
+
+
+def message_id(run: str, number: int) -> str:
+    return str(uuid.uuid5(ID_NAMESPACE, f"{run}:{number}"))
+
+
 TELEMETRY_FILTER = "heyi/v1/devices/+/telemetry"
 
 
@@ -142,7 +151,13 @@ def child_raw(args: argparse.Namespace) -> int:
 
 
 def _publish_share(
-    mqtt_url: str, devices: list[tuple[str, str]], count: int, offset: int, queue: Any
+    mqtt_url: str,
+    devices: list[tuple[str, str]],
+    count: int,
+    offset: int,
+    queue: Any,
+    rate: float = 0.0,
+    run: str = "",
 ) -> None:
     """A publisher process: `count` single-reading messages at QoS 1, as fast as acknowledged."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heyi.settings")
@@ -166,14 +181,17 @@ def _publish_share(
     connected.wait(30)
     rng = random.Random(offset)
     started = time.monotonic()
-    sample: list[str] = []
     in_flight = 0
     for index in range(count):
+        if rate > 0:
+            # Paced: this publisher's share of the target rate, not faster.
+            ahead = started + index / rate - time.monotonic()
+            if ahead > 0:
+                time.sleep(ahead)
         serial, token = devices[(offset + index) % len(devices)]
-        message_id = str(uuid.uuid4())
         body = {
             "v": 1,
-            "id": message_id,
+            "id": message_id(run, offset + index),
             "ts": int(time.time() * 1000),
             "auth": token,
             "values": {
@@ -186,8 +204,6 @@ def _publish_share(
             f"heyi/v1/devices/{serial}/telemetry", json.dumps(body, separators=(",", ":")), qos=1
         )
         in_flight += 1
-        if (offset + index) % SAMPLE_EVERY == 0:
-            sample.append(message_id)
         # Keep at most 1000 unacknowledged, as paho's in-flight window does.
         while in_flight >= 1000:
             acked.acquire()
@@ -198,7 +214,7 @@ def _publish_share(
     seconds = time.monotonic() - started
     client.loop_stop()
     client.disconnect()
-    queue.put({"count": count, "seconds": seconds, "sample": sample})
+    queue.put({"count": count, "seconds": seconds})
 
 
 # --- the bench --------------------------------------------------------------------------------
@@ -285,10 +301,11 @@ def phase_run(
     env: dict[str, str],
     mqtt_url: str,
     timeout: float,
+    rate: float = 0.0,
 ) -> Phase:
     from django.db import connection
 
-    from heyi.devices.models import Reading
+    from heyi.devices.models import Device, Reading
 
     Reading.objects.all().delete()
     group = f"bench-{secrets.token_hex(3)}"
@@ -317,7 +334,15 @@ def phase_run(
     processes = [
         multiprocessing.get_context("spawn").Process(
             target=_publish_share,
-            args=(mqtt_url, devices, count, sum(counts[:index]), queue),
+            args=(
+                mqtt_url,
+                devices,
+                count,
+                sum(counts[:index]),
+                queue,
+                rate / publishers,
+                group,
+            ),
         )
         for index, count in enumerate(counts)
     ]
@@ -327,15 +352,17 @@ def phase_run(
     results: list[dict[str, Any]] = []
     # Watch the table: when rows first appear and when the last one does; sample visibility.
     seen_at: dict[str, float] = {}
-    pending: set[str] = set()
+    pks = dict(Device.objects.values_list("serial", "pk"))
+    pending = {
+        message_id(group, number): pks[devices[number % len(devices)][0]]
+        for number in range(0, messages, SAMPLE_EVERY)
+    }
     first_row = 0.0
     stored = 0
     deadline = started + timeout
     while time.monotonic() < deadline:
         while not queue.empty():
-            result = queue.get()
-            results.append(result)
-            pending.update(result["sample"])
+            results.append(queue.get())
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM devices_reading")
             stored = int(cursor.fetchone()[0])
@@ -343,17 +370,20 @@ def phase_run(
             if stored and not first_row:
                 first_row = now
             if pending:
+                # By (device, message id): the unique index answers it.
                 cursor.execute(
-                    "SELECT message_id, device_ts FROM devices_reading WHERE message_id = ANY(%s)",
-                    [list(pending)],
+                    "SELECT message_id, device_ts FROM devices_reading "
+                    "WHERE device_id = ANY(%s) AND message_id = ANY(%s)",
+                    [sorted(set(pending.values())), list(pending)],
                 )
                 wall = time.time()
-                for message_id, device_ts in cursor.fetchall():
-                    seen_at[message_id] = (wall - device_ts.timestamp()) * 1000
-                    pending.discard(message_id)
+                for found, device_ts in cursor.fetchall():
+                    if found in pending:
+                        seen_at[found] = (wall - device_ts.timestamp()) * 1000
+                        del pending[found]
         if stored >= messages and len(results) == publishers and not pending:
             break
-        time.sleep(0.05)
+        time.sleep(0.1)
     last_row = time.monotonic()
     for process in processes:
         process.join(timeout=60)
@@ -387,8 +417,9 @@ def phase_run(
     )
 
 
-def _report(phases: list[Phase], *, devices: int, load: str) -> bool:
+def _report(phases: list[Phase], *, devices: int, load: str, pace: str) -> bool:
     print(f"\nTelemetry ingest: {devices} devices, QoS 1, Mosquitto → gateway → PostgreSQL")
+    print(f"publishing: {pace}")
     print(f"load average before the run: {load}")
     print(
         f"{'gateways':>8} {'published':>9} {'publish/s':>9} {'raw recv/s':>10} "
@@ -512,10 +543,12 @@ def _run(args: argparse.Namespace) -> int:
             env=env,
             mqtt_url=args.mqtt_url,
             timeout=args.timeout,
+            rate=args.rate,
         )
         for count in args.gateways
     ]
-    ok = _report(phases, devices=len(devices), load=load)
+    pace = f"paced at {args.rate:.0f} messages/s" if args.rate else "as fast as possible"
+    ok = _report(phases, devices=len(devices), load=load, pace=pace)
     latencies = [value for phase in phases for value in phase.latencies_ms]
     if latencies:
         print(f"all phases: mean end-to-end latency {statistics.fmean(latencies):.0f} ms")
@@ -537,6 +570,12 @@ def parser_add(bench_sub: Any) -> Any:
     ingest.add_argument("--publishers", type=int, default=2)
     ingest.add_argument("--gateways", type=int, nargs="+", default=[1, 2])
     ingest.add_argument("--timeout", type=float, default=300.0)
+    ingest.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="messages per second over all publishers (default 0: as fast as the broker takes)",
+    )
     return ingest
 
 

@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
     name = "heyi.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        # Registers the `__any` lookup on every field (see the module).
+        from heyi.core import lookups  # noqa: F401

@@ -108,13 +108,13 @@ def devices_authenticate(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], S
     serials = {serial for serial, _token in pairs}
     devices = {
         row[1]: Speaker(*row)
-        for row in Device.objects.filter(serial__in=serials)
+        for row in Device.objects.filter(serial__any=list(serials))
         .exclude(status=DeviceStatus.RETIRED)
         .values_list("pk", "serial", "model_id", "is_online", "last_seen_at")
     }
     hashes: dict[int, list[str]] = defaultdict(list)
     for device_id, stored in DeviceCredential.objects.filter(
-        device_id__in=[device.pk for device in devices.values()], revoked_at__isnull=True
+        device_id__any=[device.pk for device in devices.values()], revoked_at__isnull=True
     ).values_list("device_id", "token_hash"):
         hashes[device_id].append(stored)
     found = {}
@@ -310,7 +310,7 @@ def _readings_insert_returning(
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} ({columns}) "
-            "SELECT d, m, t, %s, v::jsonb FROM unnest(%s::bigint[], %s::text[], "
+            "SELECT d, m, t, %s::timestamptz, v::jsonb FROM unnest(%s::bigint[], %s::text[], "
             "%s::timestamptz[], %s::text[]) AS batch(d, m, t, v) "
             "ON CONFLICT (device_id, message_id) DO NOTHING RETURNING device_id, message_id",
             [now, device_ids, reading_ids, moments, values],

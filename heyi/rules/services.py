@@ -377,10 +377,11 @@ class _Hit:
 
 def _rules_for(device_ids: set[int], triggers: set[str]) -> list[Rule]:
     """The active rules of these devices or of their models, in one query."""
-    model_ids = Device.objects.filter(pk__in=device_ids).values("model_id")
+    ids = list(device_ids)
+    model_ids = Device.objects.filter(pk__any=ids).values("model_id")
     return list(
         Rule.objects.filter(is_active=True, trigger__in=triggers)
-        .filter(Q(device_id__in=device_ids) | Q(device_model_id__in=model_ids))
+        .filter(Q(device_id__any=ids) | Q(device_model_id__in=model_ids))
         .select_related("owner")
         .order_by("pk")
     )

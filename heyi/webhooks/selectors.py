@@ -143,7 +143,7 @@ def subscription_list_for_devices(*, device_ids: Iterable[int]) -> list[Subscrip
     for start in range(0, len(ids), DEVICE_CHUNK):
         rows = (
             through.objects.filter(
-                device_id__in=ids[start : start + DEVICE_CHUNK],
+                device_id__any=ids[start : start + DEVICE_CHUNK],
                 appgrant__revoked_at__isnull=True,
                 appgrant__app__webhook_endpoints__is_active=True,
             )
