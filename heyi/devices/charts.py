@@ -180,12 +180,15 @@ def chart_svg(
     minimum_label: str = "min",
     maximum_label: str = "max",
     tz: tzinfo = UTC,
+    extremes: tuple[float, float] | None = None,
     width: int = WIDTH,
     height: int = HEIGHT,
 ) -> str:
     """A line chart of `series` over [start, end): axes with ticks and the unit, the lowest and
     highest value marked, and a <title>/<desc> for screen readers. More than MAX_POINTS points
-    are averaged into time buckets first. `chart_id` makes the element ids unique on a page."""
+    are averaged into time buckets first. `chart_id` makes the element ids unique on a page.
+    `extremes` (the raw lowest and highest values, when `series` holds bucket means) is what the
+    legend writes; without it, the plotted extremes."""
     points = sorted(
         (at, float(value)) for at, value in series if start <= at < end and math.isfinite(value)
     )
@@ -287,9 +290,10 @@ def chart_svg(
     for index, colour in ((low_index, "#198754"), (high_index, "#dc3545")):
         x, y = coordinates[index]
         parts.append(f'<circle class="extreme" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}"/>')
+    legend_low, legend_high = extremes if extremes is not None else (low_value, high_value)
     legend = (
-        f"{minimum_label} {_number(low_value)}{suffix} · {maximum_label} "
-        f"{_number(high_value)}{suffix}"
+        f"{minimum_label} {_number(legend_low)}{suffix} · {maximum_label} "
+        f"{_number(legend_high)}{suffix}"
     )
     parts.append(
         f"<text x={quoteattr(str(plot_right))} y={quoteattr(str(plot_top - 10))} "

@@ -232,8 +232,13 @@ def _charts(device: Device, user: Any, period: str) -> list[_Chart]:
     result = []
     for spec in fields:
         title = _label(spec.name)
+        points = series.get(spec.name, [])
         svg = charts.chart_svg(
-            [(point.at, point.mean) for point in series.get(spec.name, [])],
+            [(point.at, point.mean) for point in points],
+            # The legend says the real lowest and highest readings, not the bucket means.
+            extremes=(
+                (min(p.minimum for p in points), max(p.maximum for p in points)) if points else None
+            ),
             chart_id=f"chart-{spec.name}",
             title=title,
             description=_("%(field)s of %(serial)s over the last %(period)s.")

@@ -131,3 +131,15 @@ def test_nice_ticks_cover_the_values_with_round_steps() -> None:
     assert nice_ticks(0, 100) == [0, 25, 50, 75, 100]
     with pytest.raises(ValueError):
         nice_ticks(0, float("nan"))
+
+
+def test_the_legend_gives_the_raw_extremes_when_the_line_shows_bucket_means() -> None:
+    start = END - timedelta(hours=24)
+    means = [(start + timedelta(hours=1), 4.88)]
+
+    svg = chart_svg(
+        means, chart_id="t", title="T", start=start, end=END, unit="°C", extremes=(4.5, 5.25)
+    )
+
+    assert "min 4.5 °C · max 5.25 °C" in svg
+    assert "4.88" not in svg.split("min ")[-1]
