@@ -395,12 +395,27 @@ def _bench_parser_add(sub: Any) -> None:
     )
     day.set_defaults(func=cmd_bench_national_day)
 
-    try:
-        ingest = _bench_module("ingest").parser_add(bench_sub)
-    except ModuleNotFoundError:  # installed without the repository's bench/ folder
-        pass
-    else:
-        ingest.set_defaults(func=cmd_bench_ingest)
+    ingest = bench_sub.add_parser(
+        "ingest", help="MQTT telemetry ingest through the gateway, beside a plain subscriber"
+    )
+    ingest.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/heyi_bench_ingest"
+    )
+    ingest.add_argument(
+        "--mqtt-url", help="an existing broker (default: a private Mosquitto started for the run)"
+    )
+    ingest.add_argument("--devices", type=int, default=1000)
+    ingest.add_argument("--messages", type=int, default=60000)
+    ingest.add_argument("--publishers", type=int, default=2)
+    ingest.add_argument("--gateways", type=int, nargs="+", default=[1, 2])
+    ingest.add_argument("--timeout", type=float, default=300.0)
+    ingest.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="messages per second over all publishers (default 0: as fast as the broker takes)",
+    )
+    ingest.set_defaults(func=cmd_bench_ingest)
 
 
 def main(argv: list[str] | None = None) -> int:
