@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from heyi.core.access import Scope
 
 SCOPE_WORDS: dict[str, Promise] = {
-    Scope.DEVICES_READ.value: _("See the devices you choose below and their current state"),
+    Scope.DEVICES_READ.value: _("See the devices you connect and their current state"),
     Scope.TELEMETRY_READ.value: _("Read the readings and alarms of those devices"),
     Scope.COMMANDS_SEND.value: _("Change settings of those devices and send them commands"),
     Scope.EVENTS_RECEIVE.value: _("Be told when something happens to those devices"),

@@ -102,7 +102,7 @@ def test_connected_apps_list_and_revoke(api_as: Any, operator: Any, owner: Any, 
             "scopes": [
                 {
                     "scope": "devices:read",
-                    "description": "See the devices you choose below and their current state",
+                    "description": "See the devices you connect and their current state",
                 },
                 {
                     "scope": "telemetry:read",

@@ -177,7 +177,7 @@ def test_consent_page_names_the_app_scopes_and_own_devices(
     assert page.status_code == 200
     assert "Cold Chain Monitor wants to reach your devices" in text
     assert "An app made by rival" in text or "An app made by Rival Ren" in text
-    assert "See the devices you choose below and their current state" in text
+    assert "See the devices you connect and their current state" in text
     assert "Change settings of those devices and send them commands" in text
     assert mine.serial in text
     assert theirs.serial not in text

@@ -136,7 +136,7 @@ def test_connected_apps_page_and_revoke(operator: Any, owner: Any, rival: Any) -
     text = listed.content.decode()
     assert "Fridge Watch" in text
     assert device.serial in text
-    assert "See the devices you choose below and their current state" in text
+    assert "See the devices you connect and their current state" in text
     assert AppGrant.objects.get().revoked_at is not None
     assert (rival_revokes.status_code, after_rival) == (302, None)
     assert revoked.status_code == 302

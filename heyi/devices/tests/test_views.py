@@ -322,3 +322,18 @@ def test_live_json_and_the_list_keep_to_a_query_budget(
     # session, user, devices, their active alarm counts, the nav's unread notifications
     with django_assert_num_queries(QUERIES_LIST):
         client.get("/devices/")
+
+
+def test_a_family_member_can_stop_seeing_a_shared_device(operator: Any, owner: Any) -> None:
+    device, viewer, controller = _people(operator, owner)
+    page = _client(viewer).get(f"/devices/{device.serial}/").content.decode()
+    owners_page = _client(owner).get(f"/devices/{device.serial}/").content.decode()
+
+    left = _client(viewer).post(f"/devices/{device.serial}/shares/{viewer.uid}/remove/")
+
+    assert "Stop seeing this device" in page and "Stop seeing this device" not in owners_page
+    assert left.status_code == 302 and left["Location"] == "/devices/"
+    assert list(DeviceShare.objects.filter(device=device).values_list("user_id", flat=True)) == [
+        controller.pk
+    ]
+    assert _client(viewer).get(f"/devices/{device.serial}/").status_code == 404
