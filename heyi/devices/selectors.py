@@ -340,3 +340,10 @@ def credential_active_list(*, device: Device) -> list[DeviceCredential]:
             "-created_at", "-id"
         )
     )
+
+
+def share_of(*, device: Device, user: Any) -> DeviceShare | None:
+    """The share that lets this person see someone else's device, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return DeviceShare.objects.filter(device=device, user_id=user.pk).first()

@@ -333,7 +333,7 @@ def device_detail(request: HttpRequest, serial: str) -> HttpResponse:
             "desired_form": DesiredForm(writable) if can_control and writable else None,
             "share_form": ShareForm() if is_owner else None,
             "shares": selectors.share_list(device=device, user=user),
-            "my_share": device.shares.filter(user=user).first() if not is_owner else None,
+            "my_share": None if is_owner else selectors.share_of(device=device, user=user),
             "credentials": selectors.credential_active_list(device=device) if is_owner else [],
         },
     )

@@ -176,7 +176,7 @@ def test_bind_watch_command_share_and_connect_an_app(
     consent = page.locator("main").inner_text()
     assert "An app made by Dev Zhou, not by heyi." in consent
     assert [item.strip() for item in page.locator("main form ul li").all_inner_texts()] == [
-        "See the devices you choose below and their current state",
+        "See the devices you connect and their current state",
         "Read the readings and alarms of those devices",
     ]
     boxes = page.get_by_role("checkbox")
