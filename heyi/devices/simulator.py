@@ -75,6 +75,9 @@ SIMULATED_CAPABILITIES: dict[str, Any] = {
     ],
 }
 
+# MQTT 5 PUBACK reason "no matching subscribers": taken, delivered to nobody.
+NO_MATCHING_SUBSCRIBERS = 0x10
+RESEND_AFTER_SECONDS = 2.0
 STATE_CHANCE = 0.05  # per telemetry tick
 ALARM_CHANCE = 0.002  # per telemetry tick, when no alarm is active
 ALARM_CLEAR_CHANCE = 0.2  # per telemetry tick, while an alarm is active
@@ -345,6 +348,7 @@ class SimulatorStats:
     commands: int = 0
     acks: int = 0
     connected: int = 0
+    resent: int = 0
 
     def line(self) -> str:
         return (
@@ -370,6 +374,10 @@ class _Connection:
         self.client.on_message = self._on_message
         self.client.on_publish = self._on_publish
         self.unacknowledged = 0
+        # Messages the broker has not acknowledged yet, by packet id, and those it took without
+        # delivering (reason 0x10), to be sent again with the same id.
+        self.in_flight: dict[int, tuple[str, bytes]] = {}
+        self.resend: list[tuple[float, str, bytes]] = []
         self.endpoint = endpoint
         self.socket: Any = None
         self.connected = False
@@ -430,10 +438,26 @@ class _Connection:
         self, client: mqtt.Client, userdata: Any, mid: int, reason: Any, properties: Any
     ) -> None:
         self.unacknowledged = max(0, self.unacknowledged - 1)
+        message = self.in_flight.pop(mid, None)
+        if message is not None and getattr(reason, "value", 0) == NO_MATCHING_SUBSCRIBERS:
+            # The broker took it but no gateway was subscribed (a restarted Mosquitto forgets
+            # shared subscriptions until the gateways subscribe again): the device keeps the
+            # message and sends it again, same id, so it is stored once (docs/mqtt.md).
+            topic, payload = message
+            self.resend.append((time.monotonic() + RESEND_AFTER_SECONDS, topic, payload))
+            self.simulator.stats.resent += 1
 
     def publish(self, topic: str, payload: bytes) -> None:
         self.unacknowledged += 1
-        self.client.publish(topic, payload, qos=1)
+        info = self.client.publish(topic, payload, qos=1)
+        self.in_flight[info.mid] = (topic, payload)
+
+    def resend_due(self, now: float) -> None:
+        due = [item for item in self.resend if item[0] <= now]
+        if due:
+            self.resend = [item for item in self.resend if item[0] > now]
+            for _at, topic, payload in due:
+                self.publish(topic, payload)
 
 
 class Simulator:
@@ -509,6 +533,8 @@ class Simulator:
                 if now - last_misc >= 1.0:
                     last_misc = now
                     for connection in self.connections:
+                        if connection.connected:
+                            connection.resend_due(now)
                         if connection.socket is not None:
                             connection.client.loop_misc()
             self._drain(selector)

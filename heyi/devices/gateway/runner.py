@@ -74,6 +74,7 @@ class GatewayStats:
     batches: int = 0
     acknowledged: int = 0
     db_errors: int = 0
+    stale_acks_skipped: int = 0
     refused: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -89,6 +90,7 @@ class GatewayStats:
                 "batches": self.batches,
                 "acknowledged": self.acknowledged,
                 "db_errors": self.db_errors,
+                "stale_acks_skipped": self.stale_acks_skipped,
                 "refused": dict(self.refused),
             }
 
@@ -99,6 +101,8 @@ class _Incoming:
     qos: int
     topic: str
     payload: bytes
+    # Which connection brought it: a packet id is only meaningful on its own connection.
+    connection: int = 0
 
 
 class Gateway:
@@ -133,6 +137,7 @@ class Gateway:
         self._stopping_hard = threading.Event()  # give up a batch the database keeps refusing
         self._worker: threading.Thread | None = None
         self._refusal_logged: dict[str, float] = {}
+        self._connection = 0  # counts connects and disconnects; see _Incoming.connection
         self._client = mqtt_client(
             self.endpoint, client_id=self.client_id, persistent=True, manual_ack=True
         )
@@ -149,6 +154,7 @@ class Gateway:
         if reason.is_failure:
             logger.error("gateway %s: broker refused the connection: %s", self.client_id, reason)
             return
+        self._connection += 1
         logger.info(
             "gateway %s connected to %s (session present: %s)",
             self.client_id,
@@ -171,11 +177,14 @@ class Gateway:
         self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
     ) -> None:
         self.subscribed.clear()
+        self._connection += 1
         if not self._stopping.is_set():
             logger.warning("gateway %s disconnected (%s); reconnecting", self.client_id, reason)
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
-        self._queue.put(_Incoming(message.mid, message.qos, message.topic, message.payload))
+        self._queue.put(
+            _Incoming(message.mid, message.qos, message.topic, message.payload, self._connection)
+        )
 
     # --- worker thread ----------------------------------------------------------------------
 
@@ -224,18 +233,26 @@ class Gateway:
                 refused[error.code] += 1
                 self._refused(error.code, incoming, error.message)
         report = self._store(decoded) if decoded else IngestReport()
+        stale = 0
         for incoming in batch:
+            if incoming.connection != self._connection:
+                # Received on a connection that has since dropped: after the reconnect the broker
+                # redelivers it (stored once, by its id), and its old packet id may now name
+                # another message, which an acknowledgement here would confirm unstored.
+                stale += 1
+                continue
             self._client.ack(incoming.mid, incoming.qos)
         refused.update(report.refused)
         with self.stats.lock:
             self.stats.received += len(batch)
+            self.stats.stale_acks_skipped += stale
             self.stats.stored += report.stored
             self.stats.duplicates += report.duplicates
             self.stats.states += report.states
             self.stats.alarms += report.alarms
             self.stats.acks += report.acks
             self.stats.batches += 1
-            self.stats.acknowledged += len(batch)
+            self.stats.acknowledged += len(batch) - stale
             self.stats.refused.update(refused)
 
     def _store(self, decoded: list[Message]) -> Any:

@@ -31,6 +31,7 @@ from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
 
 from heyi.accounts.models import User
 from heyi.devices import ingest
+from heyi.devices.gateway import runner
 from heyi.devices.gateway.publisher import connect_arguments, mqtt_client, mqtt_endpoint
 from heyi.devices.gateway.runner import Gateway
 from heyi.devices.models import Device, DeviceStatus, Reading
@@ -221,9 +222,12 @@ def test_a_broker_restart_loses_no_acknowledged_reading(
         for identity in [identities[index % len(identities)]]
     ]
     sent = {json.loads(payload)["id"] for _topic_, payload in messages}
-    # A gateway slower than the publisher, so that when the broker stops it holds messages it
-    # has acknowledged to the publisher and not yet delivered to the gateway (as after any
-    # burst): those survive only through its persistence.
+    # A gateway slower than the publisher, which takes at most `window` messages at a time
+    # (MQTT 5 Receive Maximum), so that when the broker stops it holds messages that it has
+    # acknowledged to the publisher and not yet sent to the gateway (as after any burst):
+    # those survive only through its persistence.
+    window = 10
+    monkeypatch.setattr(runner, "RECEIVE_MAXIMUM", window)
     real = ingest.ingest_messages
 
     def slow(decoded: Any, **kwargs: Any) -> Any:
@@ -246,6 +250,11 @@ def test_a_broker_restart_loses_no_acknowledged_reading(
         assert gateway.subscribed.wait(5), "the gateway did not subscribe"
         publisher.start()
 
+        # The devices come back after the gateway (see the next test for the other order).
+        def after_the_gateway(client: mqtt.Client, userdata: Any) -> None:
+            gateway.subscribed.wait(10)
+
+        publisher.client.on_pre_connect = after_the_gateway
         mids = publisher.publish(messages[: total // 2])
         assert _wait(lambda: publisher.acknowledged_count() >= 100, timeout=5)
         broker.stop()  # mid-stream
@@ -263,8 +272,12 @@ def test_a_broker_restart_loses_no_acknowledged_reading(
             f"{gateway.stats.snapshot()}:\n{broker.log_tail()}"
         )
         assert publisher.connections >= 2  # it did go through the restart
-        # The broker held acknowledged, undelivered messages when it stopped.
-        assert delivered_at_stop < acknowledged_at_stop, (delivered_at_stop, acknowledged_at_stop)
+        # When it stopped, the broker held messages it had acknowledged to the publisher and not
+        # sent to the gateway (which had at most `window` unacknowledged ones).
+        assert acknowledged_at_stop > delivered_at_stop + window, (
+            acknowledged_at_stop,
+            delivered_at_stop,
+        )
         assert sorted(publisher.acknowledged) == sorted(mids)
         # 0 = success; 16 ("no matching subscribers") would mean that a message was dropped.
         assert set(publisher.acknowledged.values()) == {0}
@@ -278,6 +291,57 @@ def test_a_broker_restart_loses_no_acknowledged_reading(
         publisher.stop()
         gateway.stop(timeout=5)
         broker.kill()  # its sessions go with it and its directory
+
+
+def test_devices_resend_what_a_restarted_broker_took_for_nobody(tmp_path: Path) -> None:
+    """Mosquitto 2.0 keeps a gateway's session across a restart but not its shared
+    subscription: until the gateway subscribes again, device messages are acknowledged with
+    reason 0x10 (no matching subscribers) and delivered to nobody. The device contract
+    (docs/mqtt.md) is to send such a message again, same id; then nothing is lost."""
+    broker = PrivateMosquitto(_mosquitto_binary(), tmp_path / "mosquitto")
+    suffix = uuid.uuid4().hex[:8]
+    (identity,) = simulated_fleet_create(1)
+    messages = [(_topic(identity), _telemetry(identity, temperature=i / 10)) for i in range(60)]
+    options: dict[str, Any] = {
+        "client_id": f"test-restart-gateway-{suffix}",
+        "url": broker.url,
+        "shared": True,
+        "group": f"test-{suffix}",
+        "session_expiry": 300,
+    }
+    first, second = Gateway(**options), Gateway(**options)
+    publisher = TrackedPublisher(broker.url, f"test-restart-publisher-{suffix}")
+    broker.start()
+    try:
+        first.start()
+        assert first.subscribed.wait(5), "the gateway did not subscribe"
+        publisher.start()
+        publisher.publish(messages[:20])
+        assert _wait(lambda: first.stats.snapshot()["acknowledged"] == 20)
+        first.stop()  # its session stays at the broker and queues for it
+        publisher.publish(messages[20:40])
+        assert _wait(lambda: publisher.acknowledged_count() == 40)
+        broker.stop()
+        broker.start()
+        # The devices come back before the gateway does.
+        late = dict(zip(publisher.publish(messages[40:]), messages[40:], strict=True))
+        assert _wait(lambda: publisher.acknowledged_count() == 60, timeout=10)
+        second.start()
+        assert second.subscribed.wait(5), "the gateway did not subscribe again"
+        nobody = [late[mid] for mid, reason in publisher.acknowledged.items() if reason == 0x10]
+        publisher.publish(nobody)  # as a device does on 0x10: the same messages again
+
+        assert nobody, "the restarted broker delivered every message: nothing was resent"
+        assert set(publisher.acknowledged.values()) <= {0, 0x10}
+        assert _wait(lambda: len(_readings_ids([identity.serial])) == 60, timeout=5), (
+            f"{len(_readings_ids([identity.serial]))} of 60 stored; PUBACK reason codes "
+            f"{sorted(set(publisher.acknowledged.values()))}"
+        )
+    finally:
+        publisher.stop()
+        first.stop(timeout=5)
+        second.stop(timeout=5)
+        broker.kill()
 
 
 # --- the machine's Mosquitto ------------------------------------------------------------------
