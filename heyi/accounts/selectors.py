@@ -8,10 +8,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from heyi.accounts.errors import AccountsErrorCode
 from heyi.accounts.models import ApiToken, Role, User, UserRole
-from heyi.core.errors import NotFound
+from heyi.core.errors import NotFound, PermissionDenied
 
 
 def token_hash(raw: str) -> str:
@@ -24,6 +25,12 @@ def user_is_operator(user: Any) -> bool:
     if user.is_staff or user.is_superuser:
         return True
     return Role.OPERATOR in user_role_list(user=user)
+
+
+def operator_require(actor: Any, message: str | None = None) -> None:
+    """Refuse anyone but an operator (403 `not_operator`): every app's check for operators' work."""
+    if not user_is_operator(actor):
+        raise PermissionDenied(message or _("Only an operator may do this."), code="not_operator")
 
 
 def user_role_list(*, user: User) -> list[str]:

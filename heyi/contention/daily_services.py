@@ -29,6 +29,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from heyi.accounts.selectors import operator_require
 from heyi.contention import allocation
 from heyi.contention.errors import ContentionDomainError, ContentionErrorCode
 from heyi.contention.models import (
@@ -42,7 +43,6 @@ from heyi.contention.services import (
     LEAD_TIME_MAX_DAYS,
     _money,
     _require_member,
-    _require_operator,
     _whole,
 )
 from heyi.core.audit import audit_record
@@ -212,7 +212,7 @@ def daily_run_record(
     orders' new ventures commit together or not at all.
     """
     if trigger == DailyRunTrigger.OPERATOR:
-        _require_operator(actor)
+        operator_require(actor)
     product_ids = sorted({order.product_id for order in orders})
     bids = list(
         StandingBid.objects.filter(

@@ -11,7 +11,6 @@ class ContentionErrorCode(StrEnum):
     TENDER_NOT_FOUND = "tender_not_found"
     BID_NOT_FOUND = "bid_not_found"
     VENTURE_NOT_FOUND = "venture_not_found"
-    NOT_OPERATOR = "not_operator"
     NOT_MEMBER = "not_member"
     NOT_AUTHENTICATED = "not_authenticated"
     SUBJECT_TYPE_UNKNOWN = "subject_type_unknown"

@@ -26,7 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heyi.accounts.selectors import user_is_operator
+from heyi.accounts.selectors import operator_require
 from heyi.contention import award_handlers
 from heyi.contention.award import Verification, award, verify_award
 from heyi.contention.errors import ContentionDomainError, ContentionErrorCode
@@ -70,13 +70,6 @@ NUMBER_ATTEMPTS = 5
 
 def _engine_error(error: ContentionError) -> InvalidInput:
     return InvalidInput(error.message, code=error.code)
-
-
-def _require_operator(actor: Any) -> None:
-    if not user_is_operator(actor):
-        raise PermissionDenied(
-            _("Only an operator may do this."), code=ContentionErrorCode.NOT_OPERATOR
-        )
 
 
 def _require_member(*, venture: Venture, actor: Any) -> None:
@@ -227,7 +220,7 @@ def tender_create(
     theirs with `created_by=None` after checking their own rules.
     """
     if created_by is not None:
-        _require_operator(created_by)
+        operator_require(created_by)
     if subject_type not in SubjectType.values:
         raise InvalidInput(
             _("Unknown subject type: %(value)s.") % {"value": subject_type},
@@ -316,7 +309,7 @@ def tender_rule_set(
 ) -> Tender:
     """Change a draft tender's rule; once published the rule is frozen."""
     if actor is not None:
-        _require_operator(actor)
+        operator_require(actor)
     locked = _lock(tender)
     if locked.status != TenderStatus.DRAFT:
         raise ContentionDomainError(
@@ -343,7 +336,7 @@ def tender_rule_set(
 def tender_publish(*, tender: Tender, actor: Any = None) -> Tender:
     """Publish the rule and schedule the tender; it opens at once if its opening time passed."""
     if actor is not None:
-        _require_operator(actor)
+        operator_require(actor)
     locked = _lock(tender)
     if locked.status != TenderStatus.DRAFT:
         raise ContentionDomainError(
@@ -392,7 +385,7 @@ def _open(locked: Tender, *, actor: Any) -> None:
 def tender_open(*, tender: Tender, actor: Any = None) -> Tender:
     """Open a published tender for bids once its opening time has come."""
     if actor is not None:
-        _require_operator(actor)
+        operator_require(actor)
     locked = _lock(tender)
     if locked.status != TenderStatus.PUBLISHED:
         raise ContentionDomainError(
@@ -410,7 +403,7 @@ def tender_open(*, tender: Tender, actor: Any = None) -> Tender:
 @transaction.atomic
 def tender_cancel(*, tender: Tender, actor: Any, reason: str) -> Tender:
     """An operator cancels a tender that is not decided yet; its bids stay sealed for good."""
-    _require_operator(actor)
+    operator_require(actor)
     reason = text_clean(value=reason, field=_("Reason"), max_length=REASON_MAX_LENGTH)
     locked = _lock(tender)
     if locked.status not in SEALED_STATUSES:
@@ -719,7 +712,7 @@ def tender_close(*, tender: Tender, actor: Any = None) -> Tender:
     of the tender's subject runs after commit (see award_handlers).
     """
     if actor is not None:
-        _require_operator(actor)
+        operator_require(actor)
     locked = _lock(tender)
     if locked.status != TenderStatus.OPEN:
         raise ContentionDomainError(

@@ -18,7 +18,6 @@ class DevelopersErrorCode(StrEnum):
     APP_STATUS_CONFLICT = "app_status_conflict"
     APP_SUSPENDED = "app_suspended"
     APP_NOT_CONFIDENTIAL = "app_not_confidential"
-    NOT_OPERATOR = "not_operator"
     REVIEW_NOTE_MISSING = "review_note_missing"
     SCOPE_UNKNOWN = "scope_unknown"
     SCOPE_MISSING = "scope_missing"

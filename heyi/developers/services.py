@@ -18,7 +18,7 @@ from oauth2_provider.settings import oauth2_settings
 from oauth2_provider.validators import AllowedURIValidator
 
 from heyi.accounts.models import Role, User
-from heyi.accounts.selectors import user_is_operator
+from heyi.accounts.selectors import operator_require as accounts_operator_require
 from heyi.core.access import Scope
 from heyi.core.audit import audit_record
 from heyi.core.errors import InvalidInput, PermissionDenied
@@ -56,14 +56,7 @@ def _require_owner(app: DeveloperApp, actor: Any) -> None:
 
 def operator_require(actor: Any) -> None:
     """Operators review, approve, refuse, suspend and reinstate apps."""
-    _require_operator(actor)
-
-
-def _require_operator(actor: Any) -> None:
-    if not user_is_operator(actor):
-        raise PermissionDenied(
-            _("Only operators review apps."), code=DevelopersErrorCode.NOT_OPERATOR
-        )
+    accounts_operator_require(actor, _("Only operators review apps."))
 
 
 def _status_conflict(app: DeveloperApp) -> DevelopersError:
@@ -297,7 +290,7 @@ def _refresh(app: DeveloperApp, locked: DeveloperApp) -> None:
 def app_approve(*, app: DeveloperApp, actor: Any, note: str = "") -> DeveloperApp:
     """An operator approves the app: it gets its production client (same kind and redirect URIs
     as its test client). A confidential app's developer then makes its production secret."""
-    _require_operator(actor)
+    operator_require(actor)
     with transaction.atomic():
         locked = (
             DeveloperApp.objects.select_for_update(of=("self",))
@@ -339,7 +332,7 @@ def app_approve(*, app: DeveloperApp, actor: Any, note: str = "") -> DeveloperAp
 
 def app_refuse(*, app: DeveloperApp, actor: Any, note: str) -> DeveloperApp:
     """An operator refuses the review with a note saying why; the test client keeps working."""
-    _require_operator(actor)
+    operator_require(actor)
     note = note.strip()
     if not note:
         raise InvalidInput(
@@ -398,7 +391,7 @@ def tokens_revoke(*, clients: Sequence[Application], user: Any = None) -> int:
 def app_suspend(*, app: DeveloperApp, actor: Any, note: str) -> DeveloperApp:
     """An operator suspends an app: every token of both clients is revoked at once, and no new
     one is issued (consent refuses, and token lookups ignore suspended apps)."""
-    _require_operator(actor)
+    operator_require(actor)
     note = note.strip()
     if not note:
         raise InvalidInput(
@@ -440,7 +433,7 @@ def app_suspend(*, app: DeveloperApp, actor: Any, note: str) -> DeveloperApp:
 def app_reinstate(*, app: DeveloperApp, actor: Any) -> DeveloperApp:
     """An operator lifts a suspension: back to production if it had been approved, else test.
     Users must connect again (their tokens were revoked); live grants stay."""
-    _require_operator(actor)
+    operator_require(actor)
     with transaction.atomic():
         locked = DeveloperApp.objects.select_for_update().get(pk=app.pk)
         if locked.status != AppStatus.SUSPENDED:

@@ -8,7 +8,6 @@ from heyi.core.errors import DomainError
 
 
 class DevicesErrorCode(StrEnum):
-    NOT_OPERATOR = "not_operator"
     NOT_OWNER = "device_not_owner"
     NOT_ALLOWED = "device_not_allowed"
     DEVICE_NOT_FOUND = "device_not_found"

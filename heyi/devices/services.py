@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heyi.accounts.selectors import user_get_by_email, user_is_operator
+from heyi.accounts.selectors import operator_require, user_get_by_email, user_is_operator
 from heyi.core.audit import audit_record
 from heyi.core.errors import InvalidInput, NotFound, PermissionDenied
 from heyi.devices.capabilities import capabilities_parse, state_check, telemetry_check
@@ -79,13 +79,6 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _require_operator(actor: Any) -> None:
-    if not user_is_operator(actor):
-        raise PermissionDenied(
-            _("Only an operator may do this."), code=DevicesErrorCode.NOT_OPERATOR
-        )
-
-
 def _require_owner(device: Device, actor: Any, *, or_operator: bool = False) -> None:
     if device.owner_id is not None and device.owner_id == getattr(actor, "pk", None):
         return
@@ -106,7 +99,7 @@ def device_model_set(
     is_smart: bool = True,
 ) -> DeviceModel:
     """Create or update (by name) a product model and its capabilities; operators only."""
-    _require_operator(actor)
+    operator_require(actor)
     name = name.strip()
     if not name or len(name) > 120:
         raise InvalidInput(
@@ -284,7 +277,7 @@ def device_unbind(*, device: Device, actor: Any) -> DeviceBindingCode:
 
 def device_retire(*, device: Device, actor: Any) -> Device:
     """An operator takes a device out of service: owner, shares and credentials end."""
-    _require_operator(actor)
+    operator_require(actor)
     with transaction.atomic():
         locked = Device.objects.select_for_update().get(pk=device.pk)
         now = timezone.now()

@@ -8,7 +8,6 @@ from heyi.core.errors import DomainError
 
 
 class LogisticsErrorCode(StrEnum):
-    NOT_OPERATOR = "not_operator"
     STATION_NOT_FOUND = "station_not_found"
     CENTRE_NOT_FOUND = "centre_not_found"
     INVALID_NAME = "invalid_name"

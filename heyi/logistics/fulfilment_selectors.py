@@ -25,12 +25,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from heyi.accounts.selectors import operator_require
 from heyi.contention.models import StandingBid, StandingBidStatus
 from heyi.logistics.errors import LogisticsDomainError, LogisticsErrorCode
 from heyi.logistics.models import DistributionCentre, NetworkBuild, Shipment, Station, Stock
 from heyi.logistics.network_core import haversine_km
 from heyi.logistics.promise import CentreOption, PromiseQuote, PromiseTerms, promise_quote
-from heyi.logistics.selectors import operator_require, station_nearest
+from heyi.logistics.selectors import station_nearest
 from heyi.orders.fulfilment import Promise
 from heyi.orders.models import Fulfilment, Order
 from heyi.products.models import Product

@@ -28,6 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from heyi.accounts.selectors import operator_require
 from heyi.core.audit import audit_record
 from heyi.core.errors import InvalidInput
 from heyi.logistics import fulfilment_selectors
@@ -35,7 +36,6 @@ from heyi.logistics.errors import LogisticsDomainError, LogisticsErrorCode
 from heyi.logistics.models import DistributionCentre, Shipment, Stock
 from heyi.logistics.network_core import haversine_km
 from heyi.logistics.promise import CentreOption, promise_quote, stock_candidates
-from heyi.logistics.selectors import operator_require
 from heyi.orders.fulfilment import Promise
 from heyi.orders.models import Order
 from heyi.products.models import Product

@@ -22,12 +22,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heyi.accounts.selectors import user_is_operator
+from heyi.accounts.selectors import operator_require, user_is_operator
 from heyi.core.errors import InvalidInput, NotFound, PermissionDenied
 from heyi.logistics.errors import LogisticsErrorCode
 from heyi.logistics.models import Route, RoutePlan, RouteStop, Shipment, Station
 from heyi.logistics.route_map import MapRoute, MapStop, routes_svg
-from heyi.logistics.selectors import operator_require
 from heyi.logistics.waves import WAVES, Wave, slot_seconds
 from heyi.orders.models import OrderStage
 from heyi.ventures.selectors import membership_is_active

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heyi.accounts.selectors import user_is_operator
+from heyi.accounts.selectors import operator_require, user_is_operator
 from heyi.contention.models import SubjectType, Tender, TenderStatus
 from heyi.contention.scoring import KNOWN_CRITERIA, Criterion, ScoringRule
 from heyi.contention.selectors import award_winner_line
@@ -41,7 +41,6 @@ from heyi.logistics.route_selectors import (
     wave_get,
     wave_shipment_list,
 )
-from heyi.logistics.selectors import operator_require
 from heyi.logistics.solver import InfeasibleProblem, Plan, Problem
 from heyi.logistics.waves import Delivery, Van, Wave, wave_plan, wave_problem
 from heyi.ventures.models import Venture, VentureKind, VentureStatus

@@ -5,25 +5,15 @@ from __future__ import annotations
 import functools
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
 
-from heyi.accounts.selectors import user_is_operator
-from heyi.core.errors import NotFound, PermissionDenied
+from heyi.core.errors import NotFound
 from heyi.logistics.errors import LogisticsErrorCode
 from heyi.logistics.models import DistributionCentre, NetworkBuild, Station
 from heyi.logistics.network_core import haversine_km, places_load
 from heyi.logistics.network_map import MapPoint, network_svg
-
-
-def operator_require(actor: Any, message: str | None = None) -> None:
-    """Refuse anyone but an operator (logistics' one permission check for operators' work)."""
-    if not user_is_operator(actor):
-        raise PermissionDenied(
-            message or _("Only an operator may do this."), code=LogisticsErrorCode.NOT_OPERATOR
-        )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from heyi.accounts.selectors import operator_require
 from heyi.core.audit import audit_record
 from heyi.core.errors import InvalidInput
 from heyi.logistics.errors import LogisticsErrorCode
@@ -21,7 +22,6 @@ from heyi.logistics.network_core import (
     places_load,
     stations_cover,
 )
-from heyi.logistics.selectors import operator_require
 
 # 5000 gives 2,879 Chinese places that HiGHS covers to proven optimality in about a second, and
 # they hold 99.8 % of the population of the 4,963 places of 1000 or more (which the solver does

@@ -10,7 +10,6 @@ from heyi.core.errors import DomainError
 class RulesErrorCode(StrEnum):
     RULE_NOT_FOUND = "rule_not_found"
     TICKET_NOT_FOUND = "service_ticket_not_found"
-    NOT_OPERATOR = "not_operator"
     NOT_RULE_OWNER = "rule_not_owner"
     CONTROL_REQUIRED = "rule_control_required"
     SCOPE_INVALID = "rule_scope_invalid"

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from heyi.accounts.selectors import user_is_operator
+from heyi.accounts.selectors import operator_require, user_is_operator
 from heyi.contention.models import SubjectType, Tender, TenderStatus
 from heyi.contention.scoring import KNOWN_CRITERIA, Criterion, ScoringRule
 from heyi.contention.selectors import award_winner_line
@@ -144,11 +144,8 @@ def _scope_check(*, actor: Any, device: Device | None, device_model: DeviceModel
     if device is not None and not device_can_view(actor, device):
         # Another person's device does not exist to the actor, as everywhere else.
         raise NotFound(_("No such device."), code=DevicesErrorCode.DEVICE_NOT_FOUND)
-    if device_model is not None and not user_is_operator(actor):
-        raise PermissionDenied(
-            _("Only operators write rules for every device of a model."),
-            code=RulesErrorCode.NOT_OPERATOR,
-        )
+    if device_model is not None:
+        operator_require(actor, _("Only operators write rules for every device of a model."))
 
 
 def _action_check(
@@ -932,10 +929,7 @@ def service_ticket_done(*, ticket: ServiceTicket, actor: Any) -> ServiceTicket:
 @transaction.atomic
 def service_ticket_cancel(*, ticket: ServiceTicket, actor: Any, reason: str) -> ServiceTicket:
     """An operator cancels a ticket not yet awarded, with its tender if one is open."""
-    if not user_is_operator(actor):
-        raise PermissionDenied(
-            _("Only an operator may cancel a ticket."), code=RulesErrorCode.NOT_OPERATOR
-        )
+    operator_require(actor, _("Only an operator may cancel a ticket."))
     reason = text_clean(value=reason, field=_("Reason"), max_length=500)
     locked = _ticket_lock(ticket)
     if locked.status not in (TicketStatus.OPEN, TicketStatus.TENDERED):

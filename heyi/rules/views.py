@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from heyi.accounts.selectors import user_is_operator
-from heyi.core.errors import DomainError, PermissionDenied
+from heyi.accounts.selectors import operator_require, user_is_operator
+from heyi.core.errors import DomainError
 from heyi.demands.selectors import category_list, demand_get
 from heyi.devices.capabilities import capabilities_parse
 from heyi.devices.models import Device, DeviceModel
@@ -28,8 +28,7 @@ def _error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 
 def _operator_require(user: Any) -> None:
-    if not user_is_operator(user):
-        raise PermissionDenied(_("Only operators may see this page."), code="not_operator")
+    operator_require(user, _("Only operators may see this page."))
 
 
 @login_required
