@@ -6,9 +6,7 @@ import hashlib
 import hmac
 import secrets
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,7 +18,7 @@ from django.utils.translation import gettext as _
 from heyi.accounts.selectors import operator_require, user_get_by_email, user_is_operator
 from heyi.core.audit import audit_record
 from heyi.core.errors import InvalidInput, NotFound, PermissionDenied
-from heyi.devices.capabilities import capabilities_parse, state_check, telemetry_check
+from heyi.devices.capabilities import capabilities_parse, state_check
 from heyi.devices.errors import DevicesDomainError, DevicesErrorCode
 from heyi.devices.models import (
     CommandSource,
@@ -31,7 +29,6 @@ from heyi.devices.models import (
     DeviceShadow,
     DeviceShare,
     DeviceStatus,
-    Reading,
     ShareRole,
 )
 from heyi.devices.selectors import device_can_control
@@ -44,15 +41,6 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # Printed in the box, so it must outlive a slow delivery and a slow unpacking.
 BINDING_CODE_TTL = timedelta(days=90)
 DELIVERED_STAGES = (OrderStage.DELIVERED, OrderStage.INSTALLED, OrderStage.COMPLETED)
-
-
-@dataclass(frozen=True)
-class ReadingIn:
-    """One telemetry message as decoded by the gateway or the HTTPS endpoint."""
-
-    message_id: str
-    device_ts: datetime
-    values: dict[str, Any]
 
 
 def _random_group(length: int = 4) -> str:
@@ -459,42 +447,6 @@ def shadow_report(
         shadow.save(update_fields=["reported", "reported_version", "updated_at"])
         Device.objects.filter(pk=device.pk).update(last_seen_at=now, is_online=True)
     return shadow
-
-
-def readings_store(*, device: Device, readings: Sequence[ReadingIn]) -> int:
-    """Store a batch of readings; ones already stored (same message id) are skipped.
-
-    Returns how many were new. Not audited: telemetry is data, not a change of state.
-    """
-    capabilities = capabilities_parse(device.model.capabilities)
-    for reading in readings:
-        telemetry_check(capabilities, reading.values)
-    now = timezone.now()
-    unique = {reading.message_id: reading for reading in readings}
-    with transaction.atomic():
-        known = set(
-            Reading.objects.filter(device=device, message_id__in=list(unique)).values_list(
-                "message_id", flat=True
-            )
-        )
-        new = [reading for message_id, reading in unique.items() if message_id not in known]
-        # A concurrent gateway may store the same message between the read above and here.
-        Reading.objects.bulk_create(
-            [
-                Reading(
-                    device=device,
-                    message_id=reading.message_id,
-                    device_ts=reading.device_ts,
-                    received_at=now,
-                    values=reading.values,
-                )
-                for reading in new
-            ],
-            ignore_conflicts=True,
-        )
-        if readings:
-            Device.objects.filter(pk=device.pk).update(last_seen_at=now, is_online=True)
-    return len(new)
 
 
 def binding_url(code: str, *, base_url: str = "") -> str:

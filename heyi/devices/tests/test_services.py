@@ -31,7 +31,6 @@ from heyi.devices.selectors import (
     reading_list,
 )
 from heyi.devices.services import (
-    ReadingIn,
     binding_qr_svg,
     binding_url,
     credential_revoke,
@@ -45,7 +44,6 @@ from heyi.devices.services import (
     device_unbind,
     device_unshare,
     devices_on_delivery,
-    readings_store,
     shadow_desire,
     shadow_report,
 )
@@ -317,29 +315,6 @@ def test_desired_and_reported_state_are_versioned(operator: Any, owner: Any) -> 
     assert device.is_online is True
 
 
-def test_readings_are_stored_once_per_message_id(operator: Any, owner: Any) -> None:
-    device = _bound(operator, owner)
-    start = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
-    batch = [
-        ReadingIn(
-            message_id=f"m{i}", device_ts=start + timedelta(minutes=i), values={"temperature": 3.5}
-        )
-        for i in range(3)
-    ]
-
-    first = readings_store(device=device, readings=batch)
-    second = readings_store(device=device, readings=batch)
-    third = readings_store(
-        device=device, readings=[*batch[1:], ReadingIn("m3", start, {"door_open": True})]
-    )
-
-    assert (first, second, third) == (3, 0, 1)
-    assert sorted(Reading.objects.values_list("message_id", flat=True)) == ["m0", "m1", "m2", "m3"]
-    with pytest.raises(CapabilityError):
-        readings_store(device=device, readings=[ReadingIn("m9", start, {"temperature": 99})])
-    assert Reading.objects.count() == 4
-
-
 def test_the_binding_qr_code_encodes_the_bind_url() -> None:
     svg = binding_qr_svg("ABCD-EFGH", base_url="https://heyi.example/")
 
@@ -370,13 +345,14 @@ def test_reading_history_is_ordered_windowed_and_private(
 ) -> None:
     device = _bound(operator, owner)
     start = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
-    readings_store(
-        device=device,
-        readings=[
-            ReadingIn(f"m{i}", start + timedelta(minutes=10 * i), {"temperature": float(i)})
-            for i in (3, 0, 2, 1)
-        ],
-    )
+    for i in (3, 0, 2, 1):
+        Reading.objects.create(
+            device=device,
+            message_id=f"m{i}",
+            device_ts=start + timedelta(minutes=10 * i),
+            received_at=start + timedelta(minutes=10 * i),
+            values={"temperature": float(i)},
+        )
 
     window = reading_list(
         device=device,
