@@ -85,8 +85,12 @@ def _add_routers() -> None:
     from heyi.notifications.api import router as notifications_router
     from heyi.orders.api import router as orders_router
     from heyi.products.api import router as products_router
+    from heyi.investment.api import router as investment_router
+    from heyi.ledger.api import router as ledger_router
     from heyi.rules.api import router as rules_router
     from heyi.supply.api import router as supply_router
+    from heyi.value.api import router as value_router
+    from heyi.value.statement_api import router as statement_router
     from heyi.ventures.api import router as ventures_router
     from heyi.webhooks.api import router as webhooks_router
 
@@ -108,6 +112,10 @@ def _add_routers() -> None:
         developers_router,
         webhooks_router,
         rules_router,
+        ledger_router,
+        value_router,
+        statement_router,
+        investment_router,
     ):
         api.add_router("/", router)
     if settings.HEYI_BENCH_PROBE:

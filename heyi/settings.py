@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "heyi.demands",
     "heyi.designs",
     "heyi.products",
+    "heyi.ledger",
     "heyi.contention",
     "heyi.orders",
     "heyi.supply",
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "heyi.developers",
     "heyi.webhooks",
     "heyi.rules",
+    "heyi.value",
+    "heyi.investment",
     "heyi.probe",
 ]
 
@@ -195,6 +198,9 @@ HEYI_ROUTE_IMPROVE_SECONDS = float(os.environ.get("HEYI_ROUTE_IMPROVE_SECONDS", 
 
 # The published rule for a missed delivery promise: this percentage of the order total, at least
 # the minimum (yuan), at most the total; charged to the unit at fault (logistics compensations).
+# The payment provider (heyi.ledger.payments): a class with `charge` and `refund`. The test
+# provider stands in for a real gateway here.
+HEYI_PAYMENT_PROVIDER = os.environ.get("HEYI_PAYMENT_PROVIDER", "heyi.ledger.payments.TestProvider")
 HEYI_LATE_COMPENSATION_PERCENT = Decimal(os.environ.get("HEYI_LATE_COMPENSATION_PERCENT", "10"))
 HEYI_LATE_COMPENSATION_MINIMUM = Decimal(os.environ.get("HEYI_LATE_COMPENSATION_MINIMUM", "20.00"))
 

@@ -30,6 +30,9 @@ urlpatterns = [
     path("", include("heyi.developers.urls")),
     path("", include("heyi.webhooks.urls")),
     path("", include("heyi.rules.urls")),
+    path("", include("heyi.ledger.urls")),
+    path("", include("heyi.value.urls")),
+    path("", include("heyi.investment.urls")),
 ]
 
 if settings.HEYI_SERVE_MEDIA:

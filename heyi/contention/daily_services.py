@@ -52,7 +52,12 @@ from heyi.ventures.models import Venture, VentureKind, VentureStatus
 
 # Ventures that may hold standing bids and be allocated orders.
 DAILY_KINDS = (VentureKind.MAKER,)
-DAILY_STATUSES = (VentureStatus.INCUBATING, VentureStatus.ACTIVE, VentureStatus.SPUN_OFF)
+DAILY_STATUSES = (
+    VentureStatus.INCUBATING,
+    VentureStatus.ACCELERATING,
+    VentureStatus.RAISING,
+    VentureStatus.SPUN_OFF,
+)
 NUMBER_ATTEMPTS = 5
 
 

@@ -191,7 +191,7 @@ VENTURES: list[VentureSeed] = [
         "open-plan flats.",
         ("fridges",),
         120,
-        "active",
+        "accelerating",
         "maker",
     ),
     VentureSeed(
@@ -202,7 +202,7 @@ VENTURES: list[VentureSeed] = [
         "washing baby clothes, sportswear and wool without a second thought.",
         ("washing-machines",),
         90,
-        "active",
+        "accelerating",
         "",
     ),
     VentureSeed(
@@ -213,7 +213,7 @@ VENTURES: list[VentureSeed] = [
         "quiet fans and controls a grandparent can use.",
         ("air-conditioners", "smart-home"),
         0,
-        "active",
+        "accelerating",
         "designer",
     ),
     VentureSeed(
@@ -224,7 +224,7 @@ VENTURES: list[VentureSeed] = [
         "strong extraction and surfaces that clean in one wipe.",
         ("kitchen", "dishwashers"),
         60,
-        "active",
+        "accelerating",
         "",
     ),
     VentureSeed(
@@ -235,7 +235,7 @@ VENTURES: list[VentureSeed] = [
         "who spend their winters there.",
         ("air-conditioners",),
         70,
-        "active",
+        "accelerating",
         "",
     ),
     VentureSeed(
@@ -246,7 +246,7 @@ VENTURES: list[VentureSeed] = [
         "order in batches of ten to two hundred.",
         ("fridges", "washing-machines", "dishwashers"),
         100,
-        "active",
+        "accelerating",
         "",
     ),
     VentureSeed(
@@ -268,7 +268,7 @@ VENTURES: list[VentureSeed] = [
         "internet does not.",
         ("smart-home", "air-water", "air-conditioners"),
         150,
-        "active",
+        "accelerating",
         "",
     ),
     VentureSeed(
@@ -300,7 +300,7 @@ VENTURES: list[VentureSeed] = [
         "published prices with published lead times.",
         ("fridges", "air-conditioners"),
         500,
-        "active",
+        "accelerating",
         "supplier",
     ),
     VentureSeed(
@@ -310,7 +310,7 @@ VENTURES: list[VentureSeed] = [
         "Tempered glass, steel and bamboo panels cut to order for appliance fronts.",
         ("fridges", "kitchen", "dishwashers"),
         800,
-        "active",
+        "accelerating",
         "",
     ),
     VentureSeed(
@@ -321,7 +321,7 @@ VENTURES: list[VentureSeed] = [
         "across Shandong, within the 24-hour promise.",
         (),
         140,
-        "active",
+        "accelerating",
         "courier",
     ),
     VentureSeed(
@@ -341,7 +341,7 @@ VENTURES: list[VentureSeed] = [
         "Installation, repair and yearly check-ups for appliances bought on heyi.",
         ("air-conditioners", "water-heaters", "washing-machines"),
         45,
-        "active",
+        "accelerating",
         "",
     ),
     VentureSeed(

@@ -270,9 +270,9 @@ def _ventures(world: World) -> None:
             members.append(joiner)
         if seed.status != VentureStatus.INCUBATING:
             path = {
-                VentureStatus.ACTIVE: [VentureStatus.ACTIVE],
-                VentureStatus.SPUN_OFF: [VentureStatus.ACTIVE, VentureStatus.SPUN_OFF],
-                VentureStatus.DISSOLVED: [VentureStatus.ACTIVE, VentureStatus.DISSOLVED],
+                VentureStatus.ACCELERATING: [VentureStatus.ACCELERATING],
+                VentureStatus.SPUN_OFF: [VentureStatus.ACCELERATING, VentureStatus.SPUN_OFF],
+                VentureStatus.DISSOLVED: [VentureStatus.ACCELERATING, VentureStatus.DISSOLVED],
             }[VentureStatus(seed.status)]
             for status in path:
                 with world.clock.at(world.clock.step(600, 3000)):

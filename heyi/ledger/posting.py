@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from heyi.core.errors import DomainError
+
 
 class AccountKind(StrEnum):
     USER_WALLET = "user_wallet"
@@ -54,13 +56,13 @@ class PostingErrorCode(StrEnum):
     OVERDRAWN = "posting_overdrawn"
 
 
-class PostingError(Exception):
-    """A posting breaks a rule; `code` is stable (the API answers with it)."""
+class PostingError(DomainError):
+    """A posting breaks a rule; `code` is stable (the API answers with it): 409 when an account
+    lacks the money, 422 for a malformed posting."""
 
     def __init__(self, code: PostingErrorCode, message: str) -> None:
-        super().__init__(message)
+        super().__init__(code, message, status=409 if code == PostingErrorCode.OVERDRAWN else 422)
         self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

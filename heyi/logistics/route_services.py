@@ -53,7 +53,12 @@ DEFAULT_VANS: tuple[Mapping[str, Any], ...] = (
 # record.
 ROUTE_RULE_WEIGHTS: dict[str, str] = {"unit_price": "0.8", "on_time_rate": "0.2"}
 FEE_MAX = Decimal("9999999999.99")
-BIDDING_STATUSES = (VentureStatus.INCUBATING, VentureStatus.ACTIVE, VentureStatus.SPUN_OFF)
+BIDDING_STATUSES = (
+    VentureStatus.INCUBATING,
+    VentureStatus.ACCELERATING,
+    VentureStatus.RAISING,
+    VentureStatus.SPUN_OFF,
+)
 
 
 def station_vans() -> list[Van]:

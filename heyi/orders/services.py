@@ -476,7 +476,7 @@ def _tender_open(
         # Production goes to maker ventures of the demand's category that are still trading.
         categories=[demand.category.slug],
         venture_kinds=["maker"],
-        venture_statuses=["incubating", "active", "spun_off"],
+        venture_statuses=["incubating", "accelerating", "raising", "spun_off"],
     )
     tender = tender_publish(tender=tender)
     return tender.uid

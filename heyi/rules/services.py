@@ -92,7 +92,12 @@ SERVICE_RULE_WEIGHTS: dict[str, str] = {
     "rating": "0.2",
 }
 # Service ventures still forming may bid, as delivery ventures may on routes.
-BIDDING_STATUSES = (VentureStatus.INCUBATING, VentureStatus.ACTIVE, VentureStatus.SPUN_OFF)
+BIDDING_STATUSES = (
+    VentureStatus.INCUBATING,
+    VentureStatus.ACCELERATING,
+    VentureStatus.RAISING,
+    VentureStatus.SPUN_OFF,
+)
 
 
 def service_scoring_rule() -> ScoringRule:

@@ -19,8 +19,11 @@ class VentureKind(models.TextChoices):
 
 
 class VentureStatus(models.TextChoices):
+    # The lifecycle (PRODUCT.md step 9): incubating → accelerating → raising → spun off, or
+    # dissolved from any of them.
     INCUBATING = "incubating", _("Incubating")
-    ACTIVE = "active", _("Active")
+    ACCELERATING = "accelerating", _("Accelerating")
+    RAISING = "raising", _("Raising")
     SPUN_OFF = "spun_off", _("Spun off")
     DISSOLVED = "dissolved", _("Dissolved")
 
@@ -40,6 +43,10 @@ class Venture(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="founded_ventures"
     )
     member_count = models.PositiveIntegerField(default=0)
+    # What the venture shows investors beyond its public record: its statements.
+    publishes_to_investors = models.BooleanField(
+        _("statements published to investors"), default=False
+    )
 
     class Meta:
         ordering = ["name"]

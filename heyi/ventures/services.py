@@ -41,7 +41,9 @@ CAPACITY_MAX = 1_000_000
 RESERVED_SLUGS = frozenset({"new", "invitations", "join-requests", "mine"})
 # A dissolved venture is closed for good; a venture that is incubating or active must keep
 # somebody answerable for it, so its last member cannot just walk away.
-OPEN_STATUSES = frozenset({VentureStatus.INCUBATING, VentureStatus.ACTIVE})
+OPEN_STATUSES = frozenset(
+    {VentureStatus.INCUBATING, VentureStatus.ACCELERATING, VentureStatus.RAISING}
+)
 
 
 # --- ventures -----------------------------------------------------------------------------

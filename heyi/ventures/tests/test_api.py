@@ -251,11 +251,11 @@ def test_venture_status_change_permissions(owner: Any, client_for: Any, who: str
     client = client_for(who)
     before = written()
 
-    response = client.post("ventures/cold-chain-makers/status", {"status": "active"})
+    response = client.post("ventures/cold-chain-makers/status", {"status": "accelerating"})
 
     if who in {"owner", "operator"}:
         assert response.status_code == 200
-        assert response.json()["status"] == "active"
+        assert response.json()["status"] == "accelerating"
         assert AuditEvent.objects.filter(type="ventures.venture.status_changed").count() == 1
     else:
         assert response.status_code == DENIED[who]

@@ -55,7 +55,7 @@ def ventures(owner: Any, rival: Any) -> dict[str, Any]:
         city="上海",
         categories=["washers", "fridges"],
     )
-    venture_status_change(venture=vans, actor=rival, status="active")
+    venture_status_change(venture=vans, actor=rival, status="accelerating")
     return {"cold": cold, "vans": vans, "studio": studio}
 
 
@@ -79,7 +79,7 @@ def test_venture_get_unknown_slug(db: Any) -> None:
     [
         ({}, ["Cold Chain Makers", "Last Mile Vans", "洗衣机设计工作室"]),
         ({"kind": "delivery"}, ["Last Mile Vans"]),
-        ({"status": "active"}, ["Last Mile Vans"]),
+        ({"status": "accelerating"}, ["Last Mile Vans"]),
         ({"status": "incubating"}, ["Cold Chain Makers", "洗衣机设计工作室"]),
         ({"category": "fridges"}, ["Cold Chain Makers", "洗衣机设计工作室"]),
         ({"category": "washers"}, ["洗衣机设计工作室"]),

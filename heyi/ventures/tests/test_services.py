@@ -273,14 +273,14 @@ def test_members_and_operators_set_the_status(owner: Any, actor: Any, allowed: b
     before = written()
 
     if allowed:
-        venture = venture_status_change(venture=venture, actor=actor, status="active")
-        assert Venture.objects.get().status == VentureStatus.ACTIVE
+        venture = venture_status_change(venture=venture, actor=actor, status="accelerating")
+        assert Venture.objects.get().status == VentureStatus.ACCELERATING
         event = AuditEvent.objects.get(type="ventures.venture.status_changed")
-        assert event.data == {"from": "incubating", "to": "active"}
+        assert event.data == {"from": "incubating", "to": "accelerating"}
         assert event.actor == actor
     else:
         with pytest.raises(DomainError) as caught:
-            venture_status_change(venture=venture, actor=actor, status="active")
+            venture_status_change(venture=venture, actor=actor, status="accelerating")
         assert (caught.value.code, caught.value.status) == ("not_member", 403)
         assert Venture.objects.get().status == VentureStatus.INCUBATING
         assert written() == before
@@ -291,7 +291,7 @@ def test_dissolved_is_final(owner: Any, operator: Any) -> None:
     venture_status_change(venture=venture, actor=owner, status="dissolved")
     before = written()
 
-    for status in ("incubating", "active", "spun_off", "dissolved"):
+    for status in ("incubating", "accelerating", "raising", "spun_off", "dissolved"):
         with pytest.raises(DomainError) as caught:
             venture_status_change(venture=venture, actor=operator, status=status)
         assert (caught.value.code, caught.value.status) == ("transition_not_allowed", 409)
@@ -666,7 +666,7 @@ def test_a_member_leaves(owner: Any, rival: Any) -> None:
     assert Membership.objects.filter(user=rival).count() == 2
 
 
-@pytest.mark.parametrize("status", ["incubating", "active"])
+@pytest.mark.parametrize("status", ["incubating", "accelerating"])
 def test_the_last_member_cannot_leave_an_open_venture(owner: Any, status: str) -> None:
     venture = venture_found(founder=owner)
     if status != "incubating":

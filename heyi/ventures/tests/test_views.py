@@ -234,12 +234,12 @@ def test_status_form_permissions(owner: Any, page_client: Any, who: str) -> None
     before = written()
 
     response = client.post(
-        reverse("ventures:status", args=["cold-chain-makers"]), {"status": "active"}
+        reverse("ventures:status", args=["cold-chain-makers"]), {"status": "accelerating"}
     )
 
     assert response.status_code == 302
     if who in {"owner", "operator"}:
-        assert Venture.objects.get().status == "active"
+        assert Venture.objects.get().status == "accelerating"
     else:
         assert Venture.objects.get().status == "incubating"
         assert written() == before

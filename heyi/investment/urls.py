@@ -1,0 +1,7 @@
+"""Page URLs of investment."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "investment"
+
+urlpatterns: list = []

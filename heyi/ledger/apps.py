@@ -1,0 +1,9 @@
+"""App config for the ledger."""
+
+from django.apps import AppConfig
+
+
+class LedgerConfig(AppConfig):
+    name = "heyi.ledger"
+    label = "ledger"
+    verbose_name = "Ledger"

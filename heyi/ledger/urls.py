@@ -1,0 +1,7 @@
+"""Page URLs of ledger."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "ledger"
+
+urlpatterns: list = []
