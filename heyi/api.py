@@ -78,6 +78,8 @@ def _add_routers() -> None:
     from heyi.designs.api import router as designs_router
     from heyi.developers.api import router as developers_router
     from heyi.devices.api import router as devices_router
+    from heyi.investment.api import router as investment_router
+    from heyi.ledger.api import router as ledger_router
     from heyi.logistics.api import router as logistics_router
     from heyi.logistics.fulfilment_api import router as fulfilment_router
     from heyi.logistics.route_api import router as route_router
@@ -85,8 +87,6 @@ def _add_routers() -> None:
     from heyi.notifications.api import router as notifications_router
     from heyi.orders.api import router as orders_router
     from heyi.products.api import router as products_router
-    from heyi.investment.api import router as investment_router
-    from heyi.ledger.api import router as ledger_router
     from heyi.rules.api import router as rules_router
     from heyi.supply.api import router as supply_router
     from heyi.value.api import router as value_router

@@ -240,6 +240,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ledger_export(args: argparse.Namespace) -> int:
+    """The whole ledger as beancount text: the management command `ledger_export`."""
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("ledger_export", *(["--output", args.output] if args.output else []))
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heyi.settings")
     from django.core.management import execute_from_command_line
@@ -495,6 +504,12 @@ def main(argv: list[str] | None = None) -> int:
         help="MQTT connections shared by the devices (default: one per device)",
     )
     simulate.set_defaults(func=cmd_simulate_devices)
+
+    ledger_export = sub.add_parser(
+        "ledger-export", help="write the whole ledger as beancount text (bean-check accepts it)"
+    )
+    ledger_export.add_argument("--output", "-o", help="the file to write (default: stdout)")
+    ledger_export.set_defaults(func=cmd_ledger_export)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("extra", nargs=argparse.REMAINDER)

@@ -201,6 +201,10 @@ HEYI_ROUTE_IMPROVE_SECONDS = float(os.environ.get("HEYI_ROUTE_IMPROVE_SECONDS", 
 # The payment provider (heyi.ledger.payments): a class with `charge` and `refund`. The test
 # provider stands in for a real gateway here.
 HEYI_PAYMENT_PROVIDER = os.environ.get("HEYI_PAYMENT_PROVIDER", "heyi.ledger.payments.TestProvider")
+# A winning production bid's bet target becomes a bet contract: revenue over this many days
+# from the award, the platform paying this share of the target on success.
+HEYI_BET_AWARD_PERIOD_DAYS = int(os.environ.get("HEYI_BET_AWARD_PERIOD_DAYS", "90"))
+HEYI_BET_AWARD_REWARD_RATE = Decimal(os.environ.get("HEYI_BET_AWARD_REWARD_RATE", "0.05"))
 HEYI_LATE_COMPENSATION_PERCENT = Decimal(os.environ.get("HEYI_LATE_COMPENSATION_PERCENT", "10"))
 HEYI_LATE_COMPENSATION_MINIMUM = Decimal(os.environ.get("HEYI_LATE_COMPENSATION_MINIMUM", "20.00"))
 

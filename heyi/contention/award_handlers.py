@@ -22,6 +22,12 @@ handler runs only once the award is committed, after the close's own transaction
 handler is logged without undoing the award. Handlers must therefore be idempotent and do their
 own writes in their own transaction (typically by calling their app's service, or enqueuing a
 task with the tender's uid). Subjects nobody registered for are simply not dispatched.
+
+Besides the one handler, any number of observers may watch a subject: `observe(subject_type,
+observer)` (same signature as a handler). `dispatch` calls them after the handler, in the order
+they were added; each is guarded, so an observer that fails is logged and the others still run
+(investment observes `demand_production` to turn winning bids' bet targets into bet contracts).
+Observers run even when no handler is registered for the subject.
 """
 
 from __future__ import annotations
@@ -35,14 +41,19 @@ logger = logging.getLogger(__name__)
 AwardHandler = Callable[..., Any]
 
 _HANDLERS: dict[str, AwardHandler] = {}
+_OBSERVERS: dict[str, list[AwardHandler]] = {}
 
 
-def register(subject_type: str, handler: AwardHandler) -> None:
-    """Register the handler called after a tender of `subject_type` is awarded or not awarded."""
+def _subject_check(subject_type: str) -> None:
     from heyi.contention.models import SubjectType
 
     if subject_type not in SubjectType.values:
         raise ValueError(f"Unknown subject type {subject_type!r}.")
+
+
+def register(subject_type: str, handler: AwardHandler) -> None:
+    """Register the handler called after a tender of `subject_type` is awarded or not awarded."""
+    _subject_check(subject_type)
     existing = _HANDLERS.get(subject_type)
     if existing is not None and existing is not handler:
         raise ValueError(f"A handler is already registered for {subject_type!r}.")
@@ -58,10 +69,40 @@ def handler_get(subject_type: str) -> AwardHandler | None:
     return _HANDLERS.get(subject_type)
 
 
+def observe(subject_type: str, observer: AwardHandler) -> None:
+    """Add an observer of a subject's decided tenders; adding the same one twice adds it once."""
+    _subject_check(subject_type)
+    observers = _OBSERVERS.setdefault(subject_type, [])
+    if observer not in observers:
+        observers.append(observer)
+
+
+def unobserve(subject_type: str, observer: AwardHandler) -> None:
+    """Remove an observer (tests use it to restore the registry)."""
+    observers = _OBSERVERS.get(subject_type, [])
+    if observer in observers:
+        observers.remove(observer)
+
+
+def observers_get(subject_type: str) -> list[AwardHandler]:
+    return list(_OBSERVERS.get(subject_type, []))
+
+
 def dispatch(*, tender: Any) -> bool:
-    """Call the handler registered for the tender's subject; return whether there was one."""
+    """Call the handler registered for the tender's subject, then its observers (each guarded:
+    one failing is logged and does not stop the next); return whether there was a handler."""
     handler = _HANDLERS.get(tender.subject_type)
-    if handler is None:
-        return False
-    handler(tender=tender)
-    return True
+    try:
+        if handler is not None:
+            handler(tender=tender)
+    finally:
+        for observer in observers_get(tender.subject_type):
+            try:
+                observer(tender=tender)
+            except Exception:
+                logger.exception(
+                    "award observer %r failed for tender %s",
+                    getattr(observer, "__qualname__", observer),
+                    getattr(tender, "uid", "?"),
+                )
+    return handler is not None

@@ -16,7 +16,7 @@ from heyi.accounts.selectors import user_is_operator
 from heyi.contention import award as award_module
 from heyi.contention import scoring
 from heyi.contention.forms import BidForm, BidWithdrawForm, TenderFilterForm
-from heyi.contention.models import BidStatus, Tender
+from heyi.contention.models import BidStatus, SubjectType, Tender
 from heyi.contention.selectors import (
     bid_list_for_tender,
     tender_award_table,
@@ -34,6 +34,7 @@ from heyi.contention.services import (
     tender_verify,
 )
 from heyi.core.errors import DomainError
+from heyi.ledger.share_selectors import share_rule_for_tender_view
 from heyi.ventures.selectors import venture_get
 
 PAGE_SIZE = 20
@@ -101,6 +102,10 @@ def _detail_context(
         "table": table,
         "is_operator": user_is_operator(request.user),
         "withdraw_form": BidWithdrawForm(),
+        # The value equation published with a production tender (ledger: the share rule).
+        "share_rule": share_rule_for_tender_view(tender_uid=tender.uid)
+        if tender.subject_type == SubjectType.DEMAND_PRODUCTION
+        else None,
     }
 
 

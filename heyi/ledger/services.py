@@ -152,6 +152,18 @@ def external_account(*, provider: str, currency: str = "CNY") -> Account:
     )
 
 
+def escrow_balances(*, subject_type: str, subject_uids: Iterable[UUID]) -> dict[UUID, Decimal]:
+    """What the escrows of these subjects hold now (one query; a subject never paid holds 0).
+
+    A read for the pages that show money held; it opens no account."""
+    uids = list(subject_uids)
+    keys = {f"escrow:{subject_type}:{uid}": uid for uid in uids}
+    held = dict.fromkeys(uids, Decimal(0))
+    for key, balance in Account.objects.filter(key__in=list(keys)).values_list("key", "balance"):
+        held[keys[key]] += balance
+    return held
+
+
 # --- postings ----------------------------------------------------------------------------------
 
 

@@ -13,10 +13,12 @@ arithmetic behind it:
     supplier_cost       each supply contract's total × q / Q      → each supplier
     maker_price         m × q (the awarded unit price)            → the maker venture
     maker_supplies      − the supplier costs, paid on its behalf  ← the maker venture
-    compensation        − what a missed promise cost, charged to  ← the maker or the delivery
-                        the unit at fault (the platform paid the     venture (never below 0;
-                        user when it was detected)                   the platform bears the rest)
     maker_surplus       s % of what T leaves after all the above  → the maker venture
+    compensation        − what a missed promise cost, charged to  ← the maker or the delivery
+                        the unit at fault (the platform paid the     venture (never more than
+                        user when it was detected)                   it receives for the order;
+                                                                     the platform bears the rest)
+    compensation_recovered  the same amount                        → the platform
     platform_margin     the rest (negative when T does not cover  → the platform
                         the terms: the platform bears the deficit)
 
@@ -231,29 +233,30 @@ def split_compute(terms: ShareTerms, facts: OrderFacts) -> tuple[SplitLine, ...]
         taken = min(supplies_total, gross)
         add(facts.maker, Term.MAKER_SUPPLIES, -taken, f"the supplier costs, {supplies_total}")
         maker_net = gross - taken
+    used = sum((line.amount for line in lines), Decimal(0))
+    surplus = total - used
+    if facts.maker is not None and facts.maker_unit_price is not None and surplus > 0:
+        bonus = _percent(surplus, terms.maker_surplus_percent, cur)
+        maker_net += bonus
+        add(
+            facts.maker,
+            Term.MAKER_SURPLUS,
+            bonus,
+            f"{terms.maker_surplus_percent}% × {surplus}",
+        )
     delivery_net = delivery_fee if facts.delivery is not None else Decimal(0)
     comp = facts.compensation
     if comp is not None and comp.amount > 0:
+        # Recovered from what the unit at fault receives for this order, never more.
         recovered = Decimal(0)
         if facts.maker is not None and _same(comp.at_fault, facts.maker):
             recovered = min(comp.amount, maker_net)
-            maker_net -= recovered
         elif facts.delivery is not None and _same(comp.at_fault, facts.delivery):
             recovered = min(comp.amount, delivery_net)
-            delivery_net -= recovered
         recovered = _round(recovered, cur)
         if recovered > 0:
             add(comp.at_fault, Term.COMPENSATION, -recovered, f"{comp.amount} owed to the user")
             add(PLATFORM, Term.COMPENSATION_RECOVERED, recovered, f"from {comp.at_fault.name}")
-    used = sum((line.amount for line in lines), Decimal(0))
-    surplus = total - used
-    if facts.maker is not None and facts.maker_unit_price is not None and surplus > 0:
-        add(
-            facts.maker,
-            Term.MAKER_SURPLUS,
-            _percent(surplus, terms.maker_surplus_percent, cur),
-            f"{terms.maker_surplus_percent}% × {surplus}",
-        )
     rest = total - sum((line.amount for line in lines), Decimal(0))
     add(PLATFORM, Term.PLATFORM_MARGIN, rest, f"{total} − the terms above")
     return tuple(lines)

@@ -39,6 +39,8 @@ from heyi.accounts.selectors import user_is_operator
 from heyi.core.audit import audit_record
 from heyi.core.errors import DomainError, InvalidInput, PermissionDenied
 from heyi.core.text import text_clean
+from heyi.ledger import services as ledger
+from heyi.ledger.models import PostingKind
 from heyi.logistics import shipment_selectors
 from heyi.logistics.errors import LogisticsDomainError, LogisticsErrorCode
 from heyi.logistics.models import (
@@ -464,6 +466,24 @@ def compensation_record(*, order_id: int, now: datetime | None = None) -> Compen
             )
     except IntegrityError:
         return None
+    if amount > 0:
+        # The platform pays the user at once; the share rule recovers it at settlement from
+        # the unit at fault.
+        ledger.posting_record(
+            idempotency_key=f"compensation:{compensation.uid}",
+            kind=PostingKind.COMPENSATION,
+            memo=_("Compensation for order O%(number)d: the promise was missed")
+            % {"number": order.number},
+            entries=[
+                ledger.Entry(ledger.platform_account(currency=order.currency), -amount),
+                ledger.Entry(
+                    ledger.wallet_account(user=order.user, currency=order.currency), amount
+                ),
+            ],
+            order_uid=order.uid,
+            subject_type="compensation",
+            subject_uid=compensation.uid,
+        )
     promised = _when(order.delivery_promised_at)
     order_event_add(
         order=order,

@@ -67,7 +67,9 @@ def campaign_cancel(request: HttpRequest, number: int, payload: CampaignCancelIn
 
 @router.post("/demands/{number}/preorders", response={201: PreOrderOut})
 def preorder_place(request: HttpRequest, number: int, payload: PreOrderIn) -> Any:
-    """Pre-order a configuration. Send an Idempotency-Key so that a retry places it only once."""
+    """Pre-order a configuration and pay its total into the pre-order's escrow (refunded if it
+    is cancelled). A declined payment is 402 `payment_declined` and nothing is written. Send an
+    Idempotency-Key so that a retry places (and charges) it only once."""
     pre_order = services.preorder_place(
         demand=demand_get(number=number),
         user=request.user,
@@ -76,6 +78,7 @@ def preorder_place(request: HttpRequest, number: int, payload: PreOrderIn) -> An
         address=payload.address,
         latitude=payload.latitude,
         longitude=payload.longitude,
+        payment_method=payload.payment_method,
     )
     return Status(201, pre_order)
 
@@ -155,10 +158,16 @@ def order_get(request: HttpRequest, number: int) -> Any:
 
 @router.post("/orders/{number}/advance", response=OrderDetailOut, tags=["orders"])
 def order_advance(request: HttpRequest, number: int, payload: OrderAdvanceIn) -> Any:
-    """Move the order to another stage, if you may (409 for an illegal jump, 403 not your move)."""
+    """Move the order to another stage, if you may (409 for an illegal jump, 403 not your move).
+    Moving to `paid` pays the total into the order's escrow (402 `payment_declined` leaves it
+    placed); cancelling a paid order refunds it at once."""
     order = order_selectors.order_get(number=number)
     order_services.order_advance(
-        order=order, actor=request.user, to_stage=payload.to_stage, note=payload.note
+        order=order,
+        actor=request.user,
+        to_stage=payload.to_stage,
+        note=payload.note,
+        payment_method=payload.payment_method,
     )
     return order_selectors.order_get(number=number)
 

@@ -1,5 +1,8 @@
 """App config for orders: registers the production-tender award handler once the apps are ready."""
 
+from collections.abc import Iterable
+from uuid import UUID
+
 from django.apps import AppConfig
 
 
@@ -17,3 +20,18 @@ class OrdersConfig(AppConfig):
         award_handlers.register("demand_production", order_award_apply)
         # Deliveries and ratings are the ventures' record that future tenders score.
         record_providers.register("orders", venture_record)
+        # The ledger sits below orders: it labels and links postings' orders through this.
+        from heyi.ledger.selectors import order_link_provider_set
+
+        order_link_provider_set(_order_links)
+
+
+def _order_links(uids: Iterable[UUID]) -> dict[UUID, tuple[str, str]]:
+    from django.urls import reverse
+
+    from heyi.orders.models import Order
+
+    return {
+        uid: (f"O{number}", reverse("orders:order_detail", args=[number]))
+        for uid, number in Order.objects.filter(uid__in=list(uids)).values_list("uid", "number")
+    }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from heyi.designs.selectors import Configurator
 from heyi.designs.templatetags.designs_money import price_change
+from heyi.ledger.payments import provider_get
 from heyi.orders.models import DeliveryWindow, OrderStage
 from heyi.orders.services import DEFAULT_MAX_QUANTITY
 
@@ -91,8 +92,26 @@ class DeliveryPointFields(forms.Form):
     )
 
 
+def payment_method_field() -> forms.ChoiceField:
+    """The payment methods the provider offers, its default first chosen; left out, the
+    service uses the provider's default."""
+    provider = provider_get()
+    field = forms.ChoiceField(
+        label=_("Pay with"),
+        choices=list(provider.methods),
+        initial=provider.default_method,
+        required=False,
+    )
+    field.widget.attrs["class"] = "form-select"
+    return field
+
+
 class PreOrderForm(ConfiguratorForm, DeliveryPointFields):
-    """The configurator plus where to deliver."""
+    """The configurator, where to deliver, and how to pay (the total is held in escrow)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["payment_method"] = payment_method_field()
 
 
 class StandardOrderForm(DeliveryPointFields):
@@ -148,6 +167,8 @@ class OrderAdvanceForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _bootstrap(self)
+        # Only a move to paid uses it; empty means the provider's default.
+        self.fields["payment_method"] = payment_method_field()
 
 
 class SampleDecisionForm(forms.Form):

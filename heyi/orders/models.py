@@ -199,6 +199,11 @@ class Order(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
     )
     tender_uid = models.UUIDField(null=True, blank=True)
+    # The published share rule the order's money is shared by at completion: its tender's for
+    # an order from an award, the standard default in force when a standard order was placed.
+    share_rule = models.ForeignKey(
+        "ledger.ShareRule", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     options = models.JSONField(_("chosen options"), default=dict, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     # What the user pays: the configured price they pre-ordered at.

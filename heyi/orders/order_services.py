@@ -25,6 +25,13 @@ From an award (`order_award_apply`, registered with contention's award handlers)
 Both are idempotent and run in their own transaction (the handler runs after the award's commit):
 a second call finds the campaign's pre-orders already turned into orders or cancelled.
 
+Money (the ledger, ADR 10): each pre-order's escrow moves whole into its order's escrow
+(`order:<uid>:from-preorder`); a cancelled pre-order's escrow goes back to its buyer. An order
+keeps the share rule its money will be shared by: the tender's, published when it opened, or
+for a standard order the default standard rule in force when it was placed. A standard order
+is paid into its escrow when it moves to `paid`; a paid order that is cancelled is refunded at
+once (cancelled → refunded, the escrow back to the buyer).
+
 Stage moves (`order_advance`) follow heyi.orders.stages; each writes an OrderEvent and an audit
 event `orders.order.stage_advanced`, under a row lock on the order so two moves cannot race.
 """
@@ -51,6 +58,8 @@ from heyi.core.pictures import picture_validate
 from heyi.core.text import text_clean
 from heyi.demands.models import DemandStatus
 from heyi.demands.services import demand_status_change
+from heyi.ledger import services as ledger
+from heyi.ledger.models import Account, PostingKind
 from heyi.notifications.services import Notice
 from heyi.orders import fulfilment, order_selectors, stage_hooks
 from heyi.orders.errors import OrdersError, OrdersErrorCode
@@ -68,7 +77,12 @@ from heyi.orders.models import (
     PreOrderStatus,
     SampleStatus,
 )
-from heyi.orders.services import notices_send, preorders_cancelled_notice
+from heyi.orders.services import (
+    notices_send,
+    preorder_escrow,
+    preorder_refund,
+    preorders_cancelled_notice,
+)
 from heyi.orders.stages import (
     RATING_STAGES,
     SLOT_STAGES,
@@ -188,7 +202,8 @@ def _campaign_for_tender(tender: Tender) -> PreOrderCampaign | None:
 def _pre_orders_cancel(
     *, campaign: PreOrderCampaign, pre_orders: list[PreOrder], reason: str, now: datetime
 ) -> None:
-    """Cancel confirmed pre-orders the platform cannot serve, and tell each owner once."""
+    """Cancel confirmed pre-orders the platform cannot serve, refund them, and tell each owner
+    once."""
     if not pre_orders:
         return
     PreOrder.objects.filter(pk__in=[p.pk for p in pre_orders]).update(
@@ -196,7 +211,8 @@ def _pre_orders_cancel(
     )
     demand = campaign.demand
     by_user: dict[int, list[PreOrder]] = {}
-    for pre_order in pre_orders:
+    for pre_order in sorted(pre_orders, key=lambda p: p.pk):
+        preorder_refund(pre_order=pre_order, reason=reason)
         by_user.setdefault(pre_order.user_id, []).append(pre_order)
         audit_record(
             type="orders.preorder.cancelled",
@@ -224,6 +240,7 @@ def _orders_insert(
     """Write the orders and their first three timeline steps (placed, paid, confirmed)."""
     pre_orders = sorted(allocation.lines, key=lambda pk: pk)
     numbers = number_block(Order, count=len(pre_orders))
+    share_rule = ledger.share_rule_for_tender(tender_uid=tender.uid)
     by_pk = {p.pk: p for p in PreOrder.objects.select_related("user").filter(pk__in=pre_orders)}
     orders = []
     for offset, pk in enumerate(pre_orders):
@@ -236,6 +253,7 @@ def _orders_insert(
                 venture=line.venture,
                 user=pre_order.user,
                 tender_uid=tender.uid,
+                share_rule=share_rule,
                 options=pre_order.options,
                 quantity=pre_order.quantity,
                 unit_price=pre_order.unit_price,
@@ -275,7 +293,77 @@ def _orders_insert(
                 )
             )
     OrderEvent.objects.bulk_create(events)
+    for order in orders:
+        if order.pre_order is not None:
+            _escrow_from_pre_order(order=order, pre_order=order.pre_order)
     return orders
+
+
+def order_escrow(*, order: Order) -> Account:
+    """The escrow holding what the buyer paid for an order until it is settled or refunded."""
+    return ledger.escrow_account(
+        subject_type="order",
+        subject_uid=order.uid,
+        label=f"O{order.number}",
+        currency=order.currency,
+    )
+
+
+def _escrow_from_pre_order(*, order: Order, pre_order: PreOrder) -> None:
+    """Move what the pre-order's escrow holds into the order's (nothing when it holds nothing)."""
+    source = preorder_escrow(pre_order=pre_order)
+    if source.balance <= 0:
+        return
+    ledger.posting_record(
+        idempotency_key=f"order:{order.uid}:from-preorder",
+        kind=PostingKind.ESCROW_TRANSFER,
+        memo=_("Pre-order P%(pre_order)d became order O%(number)d")
+        % {"pre_order": pre_order.number, "number": order.number},
+        entries=[
+            ledger.Entry(source, -source.balance),
+            ledger.Entry(order_escrow(order=order), source.balance),
+        ],
+        order_uid=order.uid,
+        subject_type="order",
+        subject_uid=order.uid,
+    )
+
+
+def _order_pay(*, order: Order, payment_method: str) -> None:
+    """Collect a standard order's total from its buyer into its escrow (402 when declined)."""
+    if order.total <= 0:
+        return
+    ledger.payment_collect(
+        user=order.user,
+        amount=order.total,
+        currency=order.currency,
+        into=order_escrow(order=order),
+        memo=_("Order O%(number)d") % {"number": order.number},
+        idempotency_key=f"order:{order.uid}:pay",
+        method=payment_method,
+        order_uid=order.uid,
+        subject_type="order",
+        subject_uid=order.uid,
+    )
+
+
+def _order_refund(*, order: Order, actor: Any) -> None:
+    """Empty a refunded order's escrow back to its buyer: the wallet, then the card for what the
+    order (or the pre-order it came from) charged. Idempotent by its key."""
+    charges_of = [("order", order.uid)]
+    if order.pre_order is not None:
+        charges_of.append(("pre_order", order.pre_order.uid))
+    ledger.refund_to_payer(
+        user=order.user,
+        source=order_escrow(order=order),
+        memo=_("Refund of order O%(number)d") % {"number": order.number},
+        idempotency_key=f"order:{order.uid}:refund",
+        charges_of=charges_of,
+        actor=actor,
+        order_uid=order.uid,
+        subject_type="order",
+        subject_uid=order.uid,
+    )
 
 
 @transaction.atomic
@@ -425,7 +513,7 @@ def order_award_apply(*, tender: Tender) -> None:
 def _lock(order: Order) -> Order:
     return (
         Order.objects.select_for_update(of=("self",))
-        .select_related("demand", "venture", "user")
+        .select_related("demand", "venture", "user", "pre_order")
         .get(pk=order.pk)
     )
 
@@ -501,10 +589,15 @@ def order_advance(
     note: str = "",
     photo: UploadedFile | None = None,
     as_system: bool = False,
+    payment_method: str = "",
 ) -> Order:
     """Move an order to its next stage, if the table allows the actor that move.
 
     `as_system` is for the platform's own code (logistics, sweeps), never for a request.
+    Moving to `paid` collects the total into the order's escrow (`payment_method`: the
+    provider's default when empty; a declined payment raises 402 and the order stays placed).
+    A paid order that is cancelled moves on to `refunded` at once, and `refunded` gives the
+    escrow back to the buyer.
     """
     if not as_system:
         _require_signed_in(actor)
@@ -537,6 +630,8 @@ def order_advance(
     except StageError as error:
         raise _domain(error) from error
     _preconditions(order=locked, to_stage=to_stage)
+    if to_stage == Stage.PAID:
+        _order_pay(order=locked, payment_method=payment_method)
     now = timezone.now()
     locked.stage = to_stage
     locked.stage_changed_at = now
@@ -569,12 +664,23 @@ def order_advance(
         photo=photo,
     )
     _audit_stage(order=locked, actor=actor, party=party, from_stage=from_stage, to_stage=to_stage)
+    if to_stage == Stage.REFUNDED:
+        _order_refund(order=locked, actor=actor)
     stage_hooks.dispatch(order=locked, stage=to_stage)
     if to_stage in USER_NOTICES and party != Party.USER:
         # The buyer hears of what others did to their order; not of their own moves.
         notices_send([_user_notice(locked, to_stage, note)])
     if to_stage == Stage.CANCELLED:
         fulfilment.release(order=locked)
+        if locked.paid_at is not None:
+            # Money held for an order that will not be made goes back at once.
+            return order_advance(
+                order=locked,
+                actor=None,
+                to_stage=Stage.REFUNDED,
+                note=_("The payment is returned to the buyer."),
+                as_system=True,
+            )
     if to_stage == Stage.PAID and locked.fulfilment == Fulfilment.STOCK:
         # Served from stock, nobody makes it: the platform confirms it at once.
         return order_advance(

@@ -66,6 +66,12 @@ class PreOrderIn(Schema):
     address: str = Field(max_length=1000, description="The written delivery address.")
     latitude: Decimal = Field(description="−90 to 90; kept to 6 decimal places.")
     longitude: Decimal = Field(description="−180 to 180; kept to 6 decimal places.")
+    payment_method: str = Field(
+        "",
+        max_length=60,
+        description="How to pay the total, held in escrow (the provider's default when empty; "
+        "the wallet is used first). A declined payment is 402 `payment_declined`.",
+    )
 
 
 class PreOrderOut(Schema):
@@ -266,6 +272,12 @@ class StandardOrderIn(Schema):
 class OrderAdvanceIn(Schema):
     to_stage: str = Field(max_length=40)
     note: str = Field("", max_length=10_000)
+    payment_method: str = Field(
+        "",
+        max_length=60,
+        description="For the move to `paid`: how to pay the total into the order's escrow (the "
+        "provider's default when empty; the wallet is used first). Declined: 402.",
+    )
 
 
 class SampleApprovalIn(Schema):

@@ -11,6 +11,13 @@ pre-order rather than being declined: the design was chosen and still stands, an
 start a new campaign (a lower threshold, a later deadline) without going back to co-design. A
 demand that should not go on can still be declined by its author or an operator; that is their
 decision, not something a missed deadline should take for them.
+
+Money (the ledger, ADR 10): a pre-order is paid when it is placed, into its own escrow
+(`preorder:<uid>:pay`; the wallet first, the rest charged, a declined card writes nothing). Every
+path that cancels a pre-order (its buyer, a campaign called off or expired, a tender with no
+award or too little capacity) gives that escrow back (`preorder:<uid>:refund`), to the card for
+what the card paid. The production tender's share rule is published as the tender opens, before
+any bid.
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ from heyi.core.text import text_clean
 from heyi.demands.models import Demand, DemandStatus
 from heyi.demands.services import demand_status_change
 from heyi.designs.selectors import configurator_get
+from heyi.ledger import services as ledger
+from heyi.ledger.models import Account
 from heyi.notifications.services import Notice, notification_send_many
 from heyi.orders import fulfilment, selectors
 from heyi.orders.errors import OrdersError, OrdersErrorCode
@@ -312,6 +321,32 @@ def notices_send(notices: list[Notice]) -> None:
         notification_send_many(notices=notices)
 
 
+def preorder_escrow(*, pre_order: PreOrder) -> Account:
+    """The escrow holding what the buyer paid for a pre-order until it becomes an order."""
+    return ledger.escrow_account(
+        subject_type="pre_order",
+        subject_uid=pre_order.uid,
+        label=f"P{pre_order.number}",
+        currency=pre_order.currency,
+    )
+
+
+def preorder_refund(*, pre_order: PreOrder, reason: str, actor: Any = None) -> None:
+    """Give a cancelled pre-order's money back: its escrow to the buyer's wallet, and from there
+    back to the card for what the pre-order charged (once: the key makes a retry a no-op)."""
+    ledger.refund_to_payer(
+        user=pre_order.user,
+        source=preorder_escrow(pre_order=pre_order),
+        memo=_("Refund of pre-order P%(number)d: %(reason)s")
+        % {"number": pre_order.number, "reason": reason},
+        idempotency_key=f"preorder:{pre_order.uid}:refund",
+        charges_of=[("pre_order", pre_order.uid)],
+        actor=actor,
+        subject_type="pre_order",
+        subject_uid=pre_order.uid,
+    )
+
+
 def _campaign_close(
     *, campaign: PreOrderCampaign, status: str, reason: str, actor: Any, now: datetime
 ) -> list[PreOrder]:
@@ -323,12 +358,14 @@ def _campaign_close(
     cancelled = list(
         selectors.preorder_list_for_campaign(campaign=campaign, status=PreOrderStatus.PLACED)
         .select_for_update(of=("self",))
+        .select_related("user")
         .order_by("id")
     )
     PreOrder.objects.filter(pk__in=[p.pk for p in cancelled]).update(
         status=PreOrderStatus.CANCELLED, cancelled_at=now, cancel_reason=reason, updated_at=now
     )
     for pre_order in cancelled:
+        preorder_refund(pre_order=pre_order, reason=reason, actor=actor)
         _audit(
             "orders.preorder.cancelled",
             f"P{pre_order.number} on #{demand.number} was cancelled: {reason}",
@@ -478,6 +515,9 @@ def _tender_open(
         venture_kinds=["maker"],
         venture_statuses=["incubating", "accelerating", "raising", "spun_off"],
     )
+    # The share rule is frozen with the tender before anyone can bid: bidders know how the
+    # order's money will be shared when they price their bid.
+    ledger.share_rule_for_tender(tender_uid=tender.uid)
     tender = tender_publish(tender=tender)
     return tender.uid
 
@@ -562,11 +602,15 @@ def preorder_place(
     address: str,
     latitude: Any,
     longitude: Any,
+    payment_method: str = "",
 ) -> PreOrder:
     """Pre-order a configured product: the options (group → value; groups left out take their
     default), a quantity, and where to deliver it (written address and a point on the map).
 
-    The unit price comes from the design's configurator. The campaign row is locked while the
+    The unit price comes from the design's configurator. The total is paid at once into the
+    pre-order's escrow (from the wallet first, the rest charged to `payment_method`, the
+    provider's default when empty); a declined payment raises LedgerError 402 and nothing is
+    written. The campaign row is locked while the
     units are added, so of two pre-orders arriving together exactly one reaches the threshold:
     that one marks the campaign reached, and after commit the tender task runs.
     """
@@ -610,6 +654,19 @@ def preorder_place(
         latitude=latitude,
         longitude=longitude,
     )
+    if pre_order.total > 0:
+        ledger.payment_collect(
+            user=user,
+            amount=pre_order.total,
+            currency=pre_order.currency,
+            into=preorder_escrow(pre_order=pre_order),
+            memo=_("Pre-order P%(number)d of #%(demand)d")
+            % {"number": pre_order.number, "demand": demand.number},
+            idempotency_key=f"preorder:{pre_order.uid}:pay",
+            method=payment_method,
+            subject_type="pre_order",
+            subject_uid=pre_order.uid,
+        )
     PreOrderCampaign.objects.filter(pk=campaign.pk).update(
         units_pre_ordered=F("units_pre_ordered") + quantity,
         pre_order_count=F("pre_order_count") + 1,
@@ -672,6 +729,7 @@ def preorder_cancel(*, pre_order: PreOrder, user: Any, reason: str = "") -> PreO
     pre_order.cancelled_at = now
     pre_order.cancel_reason = reason or _("Cancelled by the buyer.")
     pre_order.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+    preorder_refund(pre_order=pre_order, reason=pre_order.cancel_reason, actor=user)
     PreOrderCampaign.objects.filter(pk=campaign.pk).update(
         units_pre_ordered=F("units_pre_ordered") - pre_order.quantity,
         pre_order_count=F("pre_order_count") - 1,

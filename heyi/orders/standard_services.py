@@ -4,8 +4,8 @@ allocates every paid, waiting order to a venture.
 `standard_order_place` quotes the delivery promise (logistics, through `heyi.orders.fulfilment`),
 writes the order at `placed` with no venture, its fulfilment and promise, and allocates it (stock
 reserved at a centre in reach, else made to order) in the same transaction; a point outside
-every station's reach is refused and nothing is written. The user's payment moves it to `paid`
-(order_advance); an order served from stock is then confirmed by the platform at once, and the
+every station's reach is refused and nothing is written; the order keeps the standard share rule
+in force. The user's payment (into the order's escrow) moves it to `paid` (order_advance); an order served from stock is then confirmed by the platform at once, and the
 daily run never sees it. `daily_contention_run` locks the paid standard orders that have
 no venture yet, hands them to contention's daily run (the exact minimum-cost allocation over
 the ventures' standing bids and daily capacities), and in the same transaction gives each
@@ -32,6 +32,8 @@ from heyi.contention.models import DailyRun, DailyRunTrigger
 from heyi.core.audit import audit_record
 from heyi.core.errors import PermissionDenied
 from heyi.core.numbering import numbered_create
+from heyi.ledger.models import ShareRuleScope
+from heyi.ledger.services import share_rule_current
 from heyi.notifications.services import Notice
 from heyi.orders import fulfilment
 from heyi.orders.errors import OrdersError, OrdersErrorCode
@@ -82,6 +84,9 @@ def standard_order_place(
         unit_price=product.list_price,
         total=product.list_price * quantity,
         currency=product.currency,
+        share_rule=share_rule_current(
+            scope=ShareRuleScope.DEFAULT_STANDARD, currency=product.currency
+        ),
         address=address,
         latitude=latitude,
         longitude=longitude,

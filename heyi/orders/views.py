@@ -17,6 +17,7 @@ from heyi.core.errors import DomainError
 from heyi.demands.models import Demand, DemandStatus
 from heyi.demands.selectors import demand_get
 from heyi.designs.selectors import Configurator, configurator_get
+from heyi.ledger.services import escrow_balances
 from heyi.orders import order_selectors, order_services, selectors, services
 from heyi.orders.forms import (
     CampaignForm,
@@ -141,13 +142,17 @@ def preorder_page(request: HttpRequest, number: int) -> HttpResponse:
                 address=form.cleaned_data["address"],
                 latitude=form.cleaned_data["latitude"],
                 longitude=form.cleaned_data["longitude"],
+                payment_method=form.cleaned_data["payment_method"],
             )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
             messages.success(
                 request,
-                _("Pre-order P%(number)d is placed: %(quantity)d × %(price)s %(currency)s.")
+                _(
+                    "Pre-order P%(number)d is placed: %(quantity)d × %(price)s %(currency)s, "
+                    "paid and held in escrow until it becomes an order."
+                )
                 % {
                     "number": pre_order.number,
                     "quantity": pre_order.quantity,
@@ -240,8 +245,10 @@ def campaign_cancel(request: HttpRequest, number: int) -> HttpResponse:
 
 @login_required
 def preorder_list_mine(request: HttpRequest) -> HttpResponse:
-    pre_orders = selectors.preorder_list_for_user(user=request.user)
-    return render(request, "orders/mine.html", {"pre_orders": pre_orders})
+    pre_orders = list(selectors.preorder_list_for_user(user=request.user))
+    held = escrow_balances(subject_type="pre_order", subject_uids=[p.uid for p in pre_orders])
+    rows = [(pre_order, held[pre_order.uid]) for pre_order in pre_orders]
+    return render(request, "orders/mine.html", {"pre_orders": pre_orders, "rows": rows})
 
 
 @login_required
@@ -290,6 +297,9 @@ def _order_context(request: HttpRequest, order: Order) -> dict[str, Any]:
         else None,
         "is_buyer": is_buyer,
         "daily_hour": settings.HEYI_DAILY_CONTENTION_HOUR,
+        "held_in_escrow": escrow_balances(subject_type="order", subject_uids=[order.uid])[
+            order.uid
+        ],
     }
 
 
@@ -354,6 +364,7 @@ def order_advance(request: HttpRequest, number: int) -> HttpResponse:
             to_stage=data["to_stage"],
             note=data["note"],
             photo=data["photo"],
+            payment_method=data.get("payment_method") or "",
         ),
         _("The order moved on."),
     )

@@ -599,7 +599,12 @@ def rfq_open(
         created_by=None,
         categories=[item.category.slug],
         venture_kinds=[VentureKind.SUPPLIER],
-        venture_statuses=[VentureStatus.INCUBATING, VentureStatus.ACTIVE, VentureStatus.SPUN_OFF],
+        venture_statuses=[
+            VentureStatus.INCUBATING,
+            VentureStatus.ACCELERATING,
+            VentureStatus.RAISING,
+            VentureStatus.SPUN_OFF,
+        ],
     )
     tender = tender_publish(tender=tender)
     try:

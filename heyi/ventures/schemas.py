@@ -69,7 +69,9 @@ class VentureUpdateIn(Schema):
 
 
 class VentureStatusIn(Schema):
-    status: str = Field(description="incubating, active, spun_off or dissolved (final).")
+    status: str = Field(
+        description="incubating → accelerating, or dissolved (final); raising and spun_off are reached only through funding rounds."
+    )
 
 
 class MembershipOut(Schema):

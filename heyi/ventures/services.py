@@ -18,6 +18,7 @@ from heyi.core.audit import audit_record
 from heyi.core.errors import InvalidInput, NotFound, PermissionDenied
 from heyi.core.models import Category
 from heyi.core.text import text_clean
+from heyi.ventures import lifecycle
 from heyi.ventures.errors import VenturesError, VenturesErrorCode
 from heyi.ventures.models import (
     DecisionStatus,
@@ -162,14 +163,25 @@ def venture_update(
 
 
 @transaction.atomic
-def venture_status_change(*, venture: Venture, actor: User, status: str) -> Venture:
-    """Move a venture to another status. Its members decide; an operator may also set it.
+def venture_status_change(
+    *, venture: Venture, actor: User | None, status: str, system: bool = False
+) -> Venture:
+    """Move a venture along its lifecycle (`heyi/ventures/lifecycle.py`).
 
-    Dissolved is final. Dissolving withdraws every pending invitation and join request, since
-    nobody can join a venture that no longer exists.
+    Its members decide (an operator may also act): incubating to accelerating, and dissolving.
+    The moves into and out of `raising` belong to funding rounds: the investment app makes them
+    with `system=True` (the actor is then whoever caused it, or None for a sweep). Dissolved is
+    final. Dissolving withdraws every pending invitation and join request, since nobody can join
+    a venture that no longer exists.
     """
     venture = _lock(venture)
-    if not (membership_is_active(venture=venture, user=actor) or user_is_operator(actor)):
+    if system:
+        party = lifecycle.Party.SYSTEM
+    elif membership_is_active(venture=venture, user=actor):
+        party = lifecycle.Party.MEMBER
+    elif user_is_operator(actor):
+        party = lifecycle.Party.OPERATOR
+    else:
         raise PermissionDenied(
             _("Only the venture's members decide its status."),
             code=VenturesErrorCode.NOT_MEMBER,
@@ -180,15 +192,12 @@ def venture_status_change(*, venture: Venture, actor: User, status: str) -> Vent
             code=VenturesErrorCode.STATUS_UNKNOWN,
         )
     from_status = venture.status
-    if from_status == VentureStatus.DISSOLVED or status == from_status:
+    try:
+        lifecycle.move_check(from_status, status, party=party)
+    except lifecycle.LifecycleError as error:
         raise VenturesError(
-            VenturesErrorCode.TRANSITION_NOT_ALLOWED,
-            _("A venture that is %(from)s cannot become %(to)s.")
-            % {
-                "from": VentureStatus(from_status).label,
-                "to": VentureStatus(status).label,
-            },
-        )
+            VenturesErrorCode.TRANSITION_NOT_ALLOWED, _lifecycle_refusal(error, from_status, status)
+        ) from error
     venture.status = status
     venture.save(update_fields=["status", "updated_at"])
     data: dict[str, Any] = {"from": from_status, "to": status}
@@ -208,6 +217,44 @@ def venture_status_change(*, venture: Venture, actor: User, status: str) -> Vent
         data=data,
     )
     return venture
+
+
+@transaction.atomic
+def venture_investor_publishing_set(*, venture: Venture, actor: User, publishes: bool) -> Venture:
+    """A member shows the venture's statements to investors, or stops showing them."""
+    venture = _lock(venture)
+    _require_member(venture=venture, actor=actor)
+    _require_not_dissolved(venture)
+    if venture.publishes_to_investors == publishes:
+        return venture
+    venture.publishes_to_investors = publishes
+    venture.save(update_fields=["publishes_to_investors", "updated_at"])
+    audit_record(
+        type="ventures.venture.investor_publishing_changed",
+        summary=f"{actor.name} {'published' if publishes else 'stopped publishing'} the "
+        f"statements of {venture.name} to investors",
+        actor=actor,
+        subject=venture,
+        data={"publishes_to_investors": publishes},
+    )
+    return venture
+
+
+def _lifecycle_refusal(error: lifecycle.LifecycleError, from_status: str, to_status: str) -> str:
+    """The refusal in the reader's language."""
+    labels = {"from": VentureStatus(from_status).label, "to": VentureStatus(to_status).label}
+    if error.refusal == lifecycle.Refusal.FINAL:
+        return _("A dissolved venture is closed for good; it cannot become %(to)s.") % labels
+    if error.refusal == lifecycle.Refusal.NOT_YOURS:
+        if to_status == VentureStatus.RAISING:
+            return _("A venture starts raising only by opening a funding round.")
+        if to_status == VentureStatus.SPUN_OFF:
+            return _("A venture is spun off only by a funding round that raised what it sought.")
+        return _(
+            "A raising venture goes back to accelerating only when its funding round closes "
+            "or is cancelled."
+        )
+    return _("A venture that is %(from)s cannot become %(to)s.") % labels
 
 
 # --- members ------------------------------------------------------------------------------

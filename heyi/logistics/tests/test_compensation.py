@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from heyi.core.models import AuditEvent
 from heyi.core.schedule import periodic_tasks_discover
+from heyi.ledger.models import Account, Posting
 from heyi.logistics import tasks
 from heyi.logistics.models import Compensation
 from heyi.logistics.shipment_services import (
@@ -101,6 +102,28 @@ def test_goods_still_at_the_station_are_charged_to_the_station(operator: Any) ->
     notice = Notification.objects.get(kind="logistics.compensation.recorded")
     assert (notice.user, notice.title) == (network.buyer, "Order O101: we missed our promise")
     assert AuditEvent.objects.filter(type="logistics.compensation.recorded").count() == 1
+    # The platform paid the user at once, into their wallet.
+    posting = Posting.objects.get(kind="compensation")
+    assert (
+        posting.idempotency_key,
+        posting.order_uid,
+        posting.subject_type,
+        posting.subject_uid,
+    ) == (
+        f"compensation:{compensation.uid}",
+        compensation.order.uid,
+        "compensation",
+        compensation.uid,
+    )
+    assert sorted((line.account.key, line.amount) for line in posting.lines.all()) == sorted(
+        [
+            ("platform:fees", Decimal("-199.90")),
+            (f"wallet:{network.buyer.uid}", Decimal("199.90")),
+        ]
+    )
+    wallet = Account.objects.get(key=f"wallet:{network.buyer.uid}")
+    platform = Account.objects.get(key="platform:fees")
+    assert (wallet.balance, platform.balance) == (Decimal("199.90"), Decimal("-199.90"))
 
 
 def test_goods_that_had_not_reached_the_station_are_charged_to_the_centre(operator: Any) -> None:
@@ -173,6 +196,7 @@ def test_on_time_cancelled_and_unpaid_orders_are_never_compensated(operator: Any
     assert compensations_sweep(now=timezone.now() + timedelta(days=2)) == 0
     assert Compensation.objects.count() == 0
     assert OrderEvent.objects.filter(kind="compensated").count() == 0
+    assert Posting.objects.filter(kind="compensation").count() == 0
 
 
 def test_the_sweep_is_a_periodic_task(operator: Any) -> None:

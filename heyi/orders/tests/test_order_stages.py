@@ -14,6 +14,7 @@ from django.utils import timezone
 from heyi.contention.tests.factories import venture_found
 from heyi.core.errors import DomainError
 from heyi.core.models import AuditEvent
+from heyi.ledger.models import Account, Payment
 from heyi.orders import order_selectors
 from heyi.orders.models import Order, OrderEvent, OrderRating
 from heyi.orders.order_services import (
@@ -234,18 +235,28 @@ def test_an_exception_returns_only_to_the_stage_it_left(world: Awarded, order: O
     assert (order.stage, order.stage_before_exception) == ("in_production", "")
 
 
-def test_cancel_and_refund(world: Awarded, order: Order, operator: Any) -> None:
+def test_cancelling_a_paid_order_refunds_it_at_once(
+    world: Awarded, order: Order, operator: Any
+) -> None:
     buyer = world.buyers[0]
     with pytest.raises(DomainError) as raised:
         order_advance(order=order, actor=buyer, to_stage="cancelled")
     assert raised.value.code == "stage_note_required"
     order = order_advance(order=order, actor=buyer, to_stage="cancelled", note="Moving abroad")
-    with pytest.raises(DomainError) as raised:
-        order_advance(order=order, actor=buyer, to_stage="refunded")
-    assert raised.value.code == "stage_not_your_move"
-    order = order_advance(order=order, actor=operator, to_stage="refunded")
+    # The platform refunds a paid order as soon as it is cancelled.
     assert order.stage == "refunded"
+    assert [(e.from_stage, e.to_stage, e.party) for e in order.events.filter(kind="stage")][
+        -2:
+    ] == [("confirmed", "cancelled", "user"), ("cancelled", "refunded", "system")]
+    escrow = Account.objects.get(key=f"escrow:order:{order.uid}")
+    assert escrow.balance == Decimal("0.00")
+    refund = Payment.objects.get(kind="refund", user=buyer)
+    assert (refund.amount, refund.status) == (order.total, "succeeded")
+    with pytest.raises(DomainError) as raised:
+        order_advance(order=order, actor=operator, to_stage="refunded")
+    assert raised.value.code == "stage_transition_illegal"
     assert moves_for("refunded", parties={Party.OPERATOR}) == []
+    assert moves_for("cancelled", parties={Party.USER}) == []
 
 
 def test_the_table_is_consistent() -> None:

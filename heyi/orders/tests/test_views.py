@@ -200,13 +200,16 @@ def test_my_preorders_query_budget(
     client = _client(buyer)
     preorder_make(demand, buyer)
     client.get(reverse("orders:mine"))
-    with django_assert_num_queries(4) as first:  # session, user, pre-orders, unread badge
+    # session, user, pre-orders, their escrows, unread badge
+    with django_assert_num_queries(5) as first:
         client.get(reverse("orders:mine"))
     for _ in range(5):
         preorder_make(demand, buyer)
     with django_assert_num_queries(len(first.captured_queries)):
         response = client.get(reverse("orders:mine"))
     assert response.content.decode().count("Cancel P") == 6
+    # The total and what escrow holds, in each of the six rows.
+    assert response.content.decode().count('<td class="text-end">¥3,999.00</td>') == 12
 
 
 def test_cancel_from_the_page(demand: Any, campaign: Any, buyer: Any) -> None:

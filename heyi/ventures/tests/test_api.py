@@ -271,6 +271,26 @@ def test_venture_status_unknown(owner: Any, api_as: Any) -> None:
     assert (response.status_code, response.json()["code"]) == (422, "venture_status_unknown")
 
 
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [([], "raising"), (["accelerating"], "raising"), (["accelerating"], "spun_off")],
+)
+def test_moves_made_only_by_rounds_are_refused(
+    owner: Any, operator: Any, api_as: Any, path: list[str], target: str
+) -> None:
+    venture = venture_found(founder=owner)
+    clients = [api_as(owner), api_as(operator)]
+    for status in path:
+        clients[0].post(f"ventures/{venture.slug}/status", {"status": status})
+    before = written()
+
+    for client in clients:
+        response = client.post(f"ventures/{venture.slug}/status", {"status": target})
+        assert (response.status_code, response.json()["code"]) == (409, "transition_not_allowed")
+    assert Venture.objects.get().status == (path[-1] if path else "incubating")
+    assert written() == before
+
+
 # --- invitations ------------------------------------------------------------------------------
 
 

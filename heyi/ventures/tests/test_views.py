@@ -245,6 +245,38 @@ def test_status_form_permissions(owner: Any, page_client: Any, who: str) -> None
         assert written() == before
 
 
+def test_the_status_form_offers_only_the_members_moves(owner: Any) -> None:
+    venture = venture_found(founder=owner)
+    client = signed_in(owner)
+    url = reverse("ventures:detail", args=[venture.slug])
+
+    page = client.get(url).content.decode()
+    assert '<option value="accelerating">Accelerating</option>' in page
+    assert '<option value="dissolved">Dissolved</option>' in page
+    assert 'value="raising"' not in page
+    assert reverse("investment:venture", args=[venture.slug]) in page
+
+    venture_status_change(venture=venture, actor=owner, status="accelerating")
+    page = client.get(url).content.decode()
+    assert 'value="accelerating"' not in page
+    assert '<option value="dissolved">Dissolved</option>' in page
+
+
+def test_a_move_only_a_round_makes_is_refused_on_the_page(owner: Any) -> None:
+    venture = venture_found(founder=owner)
+    venture_status_change(venture=venture, actor=owner, status="accelerating")
+    client = signed_in(owner)
+    before = written()
+
+    response = client.post(reverse("ventures:status", args=[venture.slug]), {"status": "raising"})
+
+    assert response.status_code == 302
+    follow = client.get(response["Location"]).content.decode()
+    assert "A venture starts raising only by opening a funding round." in follow
+    assert Venture.objects.get().status == "accelerating"
+    assert written() == before
+
+
 # --- invitations --------------------------------------------------------------------------------
 
 

@@ -285,7 +285,7 @@ def test_order_stages_reach_only_apps_the_orders_user_granted(
         .order_by("id")
         .values_list("payload__data__order__stage", flat=True)
     )
-    assert stages == ["paid", "cancelled"]
+    assert stages == ["paid", "cancelled", "refunded"]
 
 
 def test_order_stages_of_a_test_app_are_the_developers_own_orders_only(
