@@ -172,14 +172,19 @@ def _serve(*, bind: str, workers: int) -> None:
     scheduler, so deadlines are kept without any other process.
     """
     from django.conf import settings
+    from django.urls import get_resolver
     from gunicorn.app.base import BaseApplication
 
+    from heyi.wsgi import application
+
+    # Import every page and API module now, in this thread: gunicorn forks its workers from
+    # this process, and a module another thread (the scheduler) is still importing at the
+    # fork would stay half-initialised in the workers.
+    get_resolver().url_patterns  # noqa: B018
     if settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend"):
         from heyi.core.schedule import scheduler_start_in_thread
 
         scheduler_start_in_thread()
-
-    from heyi.wsgi import application
 
     class HeyiServer(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

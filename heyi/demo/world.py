@@ -44,9 +44,13 @@ from heyi.demands.services import (
 )
 from heyi.demo import data
 from heyi.demo.devices import demo_devices_add, demo_platform_add
+from heyi.demo.value import demo_investment_add, pay_rule_start, spin_off
 from heyi.designs import services as designs
 from heyi.designs.models import Proposal
 from heyi.designs.selectors import configurator_get
+from heyi.investment.models import BetContract, FundingRound
+from heyi.investment.services import bets_from_award
+from heyi.ledger.models import Posting
 from heyi.logistics.fulfilment_services import stock_set
 from heyi.logistics.models import DistributionCentre, Shipment
 from heyi.logistics.route_services import route_assign, route_tender_open, wave_plan_make
@@ -61,6 +65,7 @@ from heyi.orders.standard_services import daily_contention_run, standard_order_p
 from heyi.products.models import Product
 from heyi.products.services import product_create
 from heyi.supply.demo import supply_demo_add
+from heyi.value.models import Settlement
 from heyi.ventures.models import Venture, VentureKind, VentureStatus
 from heyi.ventures.services import (
     invitation_accept,
@@ -268,15 +273,26 @@ def _ventures(world: World) -> None:
             with world.clock.at(world.clock.step()):
                 join_request_approve(join_request=request, actor=world.rng.choice(members))
             members.append(joiner)
+        # Each venture publishes how its members share what its orders earn.
+        pay_rule_start(venture=venture, founder=founder, position=index, at=world.clock.now)
         if seed.status != VentureStatus.INCUBATING:
             path = {
                 VentureStatus.ACCELERATING: [VentureStatus.ACCELERATING],
-                VentureStatus.SPUN_OFF: [VentureStatus.ACCELERATING, VentureStatus.SPUN_OFF],
+                VentureStatus.SPUN_OFF: [VentureStatus.ACCELERATING],
                 VentureStatus.DISSOLVED: [VentureStatus.ACCELERATING, VentureStatus.DISSOLVED],
             }[VentureStatus(seed.status)]
             for status in path:
                 with world.clock.at(world.clock.step(600, 3000)):
                     venture_status_change(venture=venture, actor=founder, status=status)
+            if seed.status == VentureStatus.SPUN_OFF:
+                # Spun off the only way there is: a funding round that raised all it sought.
+                world.clock.now = spin_off(
+                    venture=venture,
+                    founder=founder,
+                    investor=world.cast["investor"],
+                    start=world.clock.step(600, 3000),
+                )
+                venture.refresh_from_db()
         world.ventures.append(venture)
         world.members[venture.pk] = members
     world.count("ventures", len(world.ventures))
@@ -441,6 +457,8 @@ def _pre_order_and_contend(world: World, demand: Demand, author: User, target: s
                 lead_time_days=rng.randint(7, 28),
                 capacity=rng.randint(max(1, tender.quantity // 2), tender.quantity * 2),
                 plan=rng.choice(data.BID_PLANS),
+                # Every other maker bets on its revenue from the tender's orders.
+                bet_target=(base * tender.quantity).quantize(CENT) if venture.pk % 2 else None,
             )
         world.count("bids")
     if target == DemandStatus.CONTENTION:
@@ -451,6 +469,8 @@ def _pre_order_and_contend(world: World, demand: Demand, author: User, target: s
         # The orders app turns the award into orders after commit; the demo world is loaded in
         # one transaction, so it applies the award at this moment of the story (idempotent).
         order_services.order_award_apply(tender=tender)
+        # The winner's bet target becomes a bet contract (an award observer, after commit).
+        world.count("bet contracts from tenders", len(bets_from_award(tender=tender)))
     _orders_progress(world, demand, target)
 
 
@@ -567,6 +587,13 @@ def _stock_order_walk(world: World, order: Order) -> None:
             shipment=shipment, code=shipment.delivery_code, actor=world.cast["operator"]
         )
     world.count("stock orders delivered")
+    # Two days on, the buyer confirms all is well: the order completes and is settled.
+    confirmed = delivered + timedelta(days=2)
+    if confirmed < world.clock.limit:
+        with world.clock.at(confirmed):
+            order_services.order_advance(
+                order=Order.objects.get(pk=order.pk), actor=order.user, to_stage=Stage.COMPLETED
+            )
 
 
 def _orders_progress(world: World, demand: Demand, target: str) -> None:
@@ -1045,6 +1072,15 @@ def demo_world_load(*, reset: bool = False) -> str:
             _late_orders_noticed(world)
             _missed_promises_compensated(world)
             _routes_of_tomorrow(world)
+            demo_investment_add(
+                ventures=world.ventures,
+                members=world.members,
+                operator=world.cast["operator"],
+                investor=world.cast["investor"],
+                residents=world.residents,
+                now=world.clock.limit,
+                count=world.count,
+            )
             # Its own seeded generator: how far the standard orders have gone depends on the
             # hour the world is loaded, and must not change what the suppliers do.
             supply_rng = random.Random(SEED + 1)
@@ -1104,5 +1140,8 @@ def demo_world_load(*, reset: bool = False) -> str:
         f"{c.get('readings', 0)} readings, {c.get('alarms', 0)} alarms and "
         f"{c.get('commands', 0)} commands in their history; {c.get('apps', 0)} developer "
         f"apps, {c.get('webhook endpoints', 0)} webhook endpoint, {c.get('rules', 0)} rules and "
-        f"{c.get('service tickets', 0)} service ticket."
+        f"{c.get('service tickets', 0)} service ticket; {Settlement.objects.count()} orders "
+        f"settled by their share rule, {Posting.objects.count()} ledger postings, "
+        f"{FundingRound.objects.count()} funding rounds and {BetContract.objects.count()} bet "
+        f"contracts."
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -21,6 +22,8 @@ from heyi.demo.world import STANDARD_DAYS, demo_email, demo_world_load, demo_wor
 from heyi.designs.models import Proposal, Selection, Vote
 from heyi.developers.models import AppGrant, DeveloperApp
 from heyi.devices.models import Device
+from heyi.investment.models import BetContract, FundingRound
+from heyi.ledger.models import Account
 from heyi.logistics.models import (
     Compensation,
     DistributionCentre,
@@ -36,6 +39,7 @@ from heyi.orders.models import Order, PreOrderCampaign
 from heyi.products.models import Product
 from heyi.rules.models import RuleFiring, ServiceTicket
 from heyi.supply.models import BomLine, CatalogueItem, Rfq, SupplyContract
+from heyi.value.models import PayLine, Settlement
 from heyi.ventures.models import Venture
 from heyi.webhooks.models import WebhookEndpoint
 
@@ -214,6 +218,43 @@ def test_demo_world(settings: Any) -> None:
     ).exists()
     ticket = ServiceTicket.objects.get()
     assert Bid.objects.filter(tender__uid=str(ticket.tender_uid)).count() == 1
+
+    # The money: the books balance, every finished order's escrow is empty and every completed
+    # order paid through the ledger was settled by its share rule, line by line.
+    accounts = list(Account.objects.all())
+    assert sum((account.balance for account in accounts), Decimal(0)) == Decimal(0)
+    assert not [a for a in accounts if a.kind not in ("platform", "external") and a.balance < 0]
+    finished = {
+        str(uid)
+        for uid in Order.objects.filter(stage__in=["completed", "refunded"]).values_list(
+            "uid", flat=True
+        )
+    }
+    assert not [
+        a.key
+        for a in accounts
+        if a.kind == "escrow"
+        and a.key.startswith("escrow:order:")
+        and a.balance != 0
+        and a.key.split(":")[2] in finished
+    ]
+    completed = Order.objects.filter(stage="completed")
+    assert Settlement.objects.count() == completed.count()
+    for settlement in Settlement.objects.prefetch_related("lines"):
+        assert sum(line.amount for line in settlement.lines.all()) == settlement.total
+    assert PayLine.objects.exists()
+    # Rounds and bet contracts in every state, the spun-off venture through its round.
+    assert sorted(FundingRound.objects.values_list("status", flat=True)) == [
+        "cancelled",
+        "closed",
+        "failed",
+        "open",
+    ]
+    assert Venture.objects.get(status="spun_off").cap_table_entries.count() == 2
+    assert {"proposed", "active", "won", "lost", "cancelled"} == set(
+        BetContract.objects.values_list("status", flat=True)
+    )
+    assert BetContract.objects.filter(source="award").exists()
 
     # Every demo account signs in with the published password.
     sign_ins = demo_world_sign_ins()
