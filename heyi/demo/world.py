@@ -606,7 +606,9 @@ def _orders_progress(world: World, demand: Demand, target: str) -> None:
     for position, order in enumerate(orders):
         world.count("orders")
         assert order.venture_id is not None  # orders from an award always have their maker
-        maker = world.members[order.venture_id][0]
+        # The members take turns making the orders, so each has a share of the pay.
+        team = world.members[order.venture_id]
+        maker = team[order.number % len(team)]
         # Orders of a demand still in production are spread over the stages before delivery.
         stop = len(path)
         if target == DemandStatus.IN_PRODUCTION:
@@ -772,7 +774,8 @@ def _standard_order_walk(
 ) -> Order:
     """Move an allocated standard order through `stages`, about `spacing` apart from `start`."""
     assert order.venture_id is not None
-    maker = world.members[order.venture_id][0]
+    team = world.members[order.venture_id]
+    maker = team[order.number % len(team)]
     moment = start
     for stage in stages:
         moment += spacing * world.rng.uniform(0.8, 1.0)

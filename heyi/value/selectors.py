@@ -280,7 +280,8 @@ def pay_table(*, venture: Venture, page: Any = 1, per_page: int = PAY_COLUMNS) -
             user=user,
             cells=cells[pk],
             total=sum((cell for cell in cells[pk] if cell is not None), Decimal(0)),
-            all_orders=all_orders.get(pk) or Decimal(0),
+            # SQLite sums decimals as floats: back to the fen.
+            all_orders=(all_orders.get(pk) or Decimal(0)).quantize(Decimal("0.01")),
         )
         for pk, user in people.items()
     ]
