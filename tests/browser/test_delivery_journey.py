@@ -127,6 +127,7 @@ def test_promise_plan_drive_and_deliver_with_the_code(page: Any, screenshots_dir
     assert order.delivery_promised_at == promised
     assert page.locator("main dl").inner_text() == (
         "Quantity\n1 × ¥1,899.00 = ¥1,899.00\n"
+        "Payment\n¥1,899.00 held in escrow until the order is completed · Value split\n"
         f"Delivery promised by\n{_local(promised)} · from stock at the Qingdao centre · "
         "via the Qingdao station\n"
         f"Delivery\n12 Renmin Road, Qingdao — {tomorrow:%b}. {tomorrow.day}, {tomorrow.year} "
