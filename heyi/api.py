@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -43,7 +44,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         {"loc": [str(p) for p in e.get("loc", [])], "msg": str(e.get("msg", ""))}
         for e in exc.errors
     ]
-    detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors) or "Invalid input."
+    detail = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors) or _("Invalid input.")
     return error_response(
         request, status=422, code=CoreErrorCode.INVALID, detail=detail, errors=errors
     )
@@ -55,13 +56,13 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> H
         request,
         status=401,
         code=CoreErrorCode.NOT_AUTHENTICATED,
-        detail="Sign in, or send a personal API token as a Bearer token.",
+        detail=_("Sign in, or send a personal API token as a Bearer token."),
     )
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, status=404, code=CoreErrorCode.NOT_FOUND, detail="Not found.")
+    return error_response(request, status=404, code=CoreErrorCode.NOT_FOUND, detail=_("Not found."))
 
 
 @api.exception_handler(HttpError)
@@ -74,10 +75,12 @@ def _add_routers() -> None:
     # Imported here so that the routers can use the auth lists defined above.
     from heyi.accounts.api import router as accounts_router
     from heyi.contention.api import router as contention_router
+    from heyi.dashboards.api import router as dashboards_router
     from heyi.demands.api import router as demands_router
     from heyi.designs.api import router as designs_router
     from heyi.developers.api import router as developers_router
     from heyi.devices.api import router as devices_router
+    from heyi.events.api import router as events_router
     from heyi.investment.api import router as investment_router
     from heyi.ledger.api import router as ledger_router
     from heyi.logistics.api import router as logistics_router
@@ -116,6 +119,8 @@ def _add_routers() -> None:
         value_router,
         statement_router,
         investment_router,
+        events_router,
+        dashboards_router,
     ):
         api.add_router("/", router)
     if settings.HEYI_BENCH_PROBE:

@@ -254,6 +254,16 @@ def cmd_ledger_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_messages(args: argparse.Namespace) -> int:
+    """Update and compile the translation catalogues: the management command `messages`."""
+    _setup_django()
+    from django.core.management import call_command
+
+    options = ["--compile-only"] if args.compile_only else []
+    call_command("messages", *args.units, *options, *(["--new"] if args.new else []))
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "heyi.settings")
     from django.core.management import execute_from_command_line
@@ -515,6 +525,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     ledger_export.add_argument("--output", "-o", help="the file to write (default: stdout)")
     ledger_export.set_defaults(func=cmd_ledger_export)
+
+    messages = sub.add_parser(
+        "messages",
+        help="update the translation catalogues from the code and compile them (docs/i18n.md)",
+    )
+    messages.add_argument(
+        "units", nargs="*", help="apps (e.g. accounts) or 'heyi' for the project level"
+    )
+    messages.add_argument("--compile-only", action="store_true", help="only compile .po → .mo")
+    messages.add_argument("--new", action="store_true", help="create catalogues for these units")
+    messages.set_defaults(func=cmd_messages)
 
     manage = sub.add_parser("manage", help="run a Django management command")
     manage.add_argument("extra", nargs=argparse.REMAINDER)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "heyi.rules",
     "heyi.value",
     "heyi.investment",
+    "heyi.events",
+    "heyi.dashboards",
     "heyi.probe",
 ]
 
@@ -154,6 +156,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "heyi <noreply@heyi.lo
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "heyi" / "locale"]
+# Mainland China groups digits by thousands with commas (Django's zh_Hans default does not).
+FORMAT_MODULE_PATH = ["heyi.core.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -33,6 +33,8 @@ urlpatterns = [
     path("", include("heyi.ledger.urls")),
     path("", include("heyi.value.urls")),
     path("", include("heyi.investment.urls")),
+    path("", include("heyi.events.urls")),
+    path("", include("heyi.dashboards.urls")),
 ]
 
 if settings.HEYI_SERVE_MEDIA:

@@ -46,14 +46,14 @@ def user_get(*, uid: uuid.UUID) -> User:
     try:
         return User.objects.get(uid=uid, is_active=True)
     except User.DoesNotExist as error:
-        raise NotFound("No such person.", code=AccountsErrorCode.USER_NOT_FOUND) from error
+        raise NotFound(_("No such person."), code=AccountsErrorCode.USER_NOT_FOUND) from error
 
 
 def user_get_by_email(*, email: str) -> User:
     try:
         return User.objects.get(email__iexact=email.strip(), is_active=True)
     except User.DoesNotExist as error:
-        raise NotFound("No such person.", code=AccountsErrorCode.USER_NOT_FOUND) from error
+        raise NotFound(_("No such person."), code=AccountsErrorCode.USER_NOT_FOUND) from error
 
 
 def api_token_list_for_user(*, user: User) -> QuerySet[ApiToken]:

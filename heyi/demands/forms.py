@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from heyi.core.forms import MultiplePictureField
 from heyi.demands.models import DemandStatus, SelectionMode
@@ -115,7 +116,7 @@ class DemandFilterForm(BootstrapFormMixin, forms.Form):
     )
     tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
     sort = forms.ChoiceField(
-        label=_("Order"),
+        label=pgettext_lazy("sort", "Order"),
         required=False,
         choices=[("", _("Default")), *[(key, SORT_LABELS[key]) for key in DEMAND_SORTS]],
     )

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from heyi.core.models import BaseModel, Category
 
 
 class DemandStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("demand status", "Open")
     CO_DESIGN = "co_design", _("Co-design")
     PRE_ORDER = "pre_order", _("Pre-order")
     CONTENTION = "contention", _("Contention")

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from heyi.core.models import AuditEvent
 
@@ -86,7 +87,7 @@ TRACE_PREFIX_LABELS: dict[str, tuple[Promise, str]] = {
     "logistics": (_("Delivery"), "delivery"),
     "devices": (_("Smart device"), "device"),
     "rules": (_("Smart device rule"), "device"),
-    "ledger": (_("Value"), "value"),
+    "ledger": (pgettext_lazy("trace stage", "Value"), "value"),
     "investment": (_("Investment"), "value"),
     "ventures": (_("Venture"), "venture"),
 }

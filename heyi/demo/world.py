@@ -44,6 +44,7 @@ from heyi.demands.services import (
 )
 from heyi.demo import data
 from heyi.demo.devices import demo_devices_add, demo_platform_add
+from heyi.demo.events import demo_events_add
 from heyi.demo.value import demo_investment_add, pay_rule_start, spin_off
 from heyi.designs import services as designs
 from heyi.designs.models import Proposal
@@ -1115,6 +1116,14 @@ def demo_world_load(*, reset: bool = False) -> str:
                 service_member=world.members[service.pk][0] if service else None,
                 service_venture=service,
                 limit=world.clock.limit,
+            ).items():
+                world.count(what, count)
+            # The platform's own events: the 2015 symposium (history) and an open day ahead.
+            for what, count in demo_events_add(
+                operator=world.cast["operator"],
+                people=world.people,
+                limit=world.clock.limit,
+                rng=random.Random(SEED + 4),
             ).items():
                 world.count(what, count)
     except DomainError as error:

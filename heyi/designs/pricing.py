@@ -1,4 +1,4 @@
-"""Configurator arithmetic: amounts, option rules and configured prices, pure and Django-free.
+"""Configurator arithmetic: amounts, option rules and configured prices (pure; Django for gettext).
 
 A design's options come in groups (colour, capacity, panel). A configuration picks exactly one
 value in every group; a group's default is used when nothing is chosen in it. The configured
@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol, TypeVar
+
+from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
 MAX_DIGITS = 12
@@ -70,19 +72,31 @@ def amount_clean(
         amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as error:
         raise PricingError(
-            code, f"{value!r} is not an amount of money.", {"value": value}
+            code,
+            _("%(value)s is not an amount of money.") % {"value": repr(value)},
+            {"value": value},
         ) from error
     if not amount.is_finite():
-        raise PricingError(code, f"{value!r} is not an amount of money.", {"value": value})
+        raise PricingError(
+            code,
+            _("%(value)s is not an amount of money.") % {"value": repr(value)},
+            {"value": value},
+        )
     # The size check comes first: quantizing a huge number would overflow the decimal context.
     if abs(amount) > MAX_AMOUNT:
-        raise PricingError(code, f"{amount} is too large.", {"value": str(amount)})
+        raise PricingError(
+            code, _("%(value)s is too large.") % {"value": amount}, {"value": str(amount)}
+        )
     if amount != amount.quantize(CENT):
         raise PricingError(
-            code, f"{amount} has more than two decimal places.", {"value": str(amount)}
+            code,
+            _("%(value)s has more than two decimal places.") % {"value": amount},
+            {"value": str(amount)},
         )
     if not allow_negative and amount <= 0:
-        raise PricingError(code, f"{amount} must be more than zero.", {"value": str(amount)})
+        raise PricingError(
+            code, _("%(value)s must be more than zero.") % {"value": amount}, {"value": str(amount)}
+        )
     return amount.quantize(CENT)
 
 
@@ -123,7 +137,7 @@ def options_validate(base_price: Decimal, options: Sequence[PricedOption]) -> No
         if not option.group.strip() or not option.value.strip():
             raise PricingError(
                 "option_invalid",
-                f"Option {position} needs both a group and a value.",
+                _("Option %(position)s needs both a group and a value.") % {"position": position},
                 {"position": position},
             )
         amount_clean(option.price_delta, allow_negative=True, code="option_invalid")
@@ -131,7 +145,8 @@ def options_validate(base_price: Decimal, options: Sequence[PricedOption]) -> No
         if key in seen:
             raise PricingError(
                 "option_duplicate",
-                f"{option.group}: {option.value} is listed twice.",
+                _("%(group)s: %(value)s is listed twice.")
+                % {"group": option.group, "value": option.value},
                 {"group": option.group, "value": option.value},
             )
         seen.add(key)
@@ -139,7 +154,7 @@ def options_validate(base_price: Decimal, options: Sequence[PricedOption]) -> No
             if option.group in defaults:
                 raise PricingError(
                     "option_default_duplicate",
-                    f"{option.group} has more than one default.",
+                    _("%(group)s has more than one default.") % {"group": option.group},
                     {"group": option.group},
                 )
             defaults.add(option.group)
@@ -147,7 +162,8 @@ def options_validate(base_price: Decimal, options: Sequence[PricedOption]) -> No
     if cheapest <= 0:
         raise PricingError(
             "configuration_not_positive",
-            f"The cheapest configuration would cost {cheapest}; it must cost more than zero.",
+            _("The cheapest configuration would cost %(price)s; it must cost more than zero.")
+            % {"price": cheapest},
             {"price": str(cheapest)},
         )
 
@@ -165,12 +181,15 @@ def configured_price(
     for group, value in chosen.items():
         if group not in groups:
             raise PricingError(
-                "choice_invalid", f"This design has no option group {group!r}.", {"group": group}
+                "choice_invalid",
+                _("This design has no option group %(group)s.") % {"group": repr(group)},
+                {"group": group},
             )
         if not any(o.value == value for o in groups[group]):
             raise PricingError(
                 "choice_invalid",
-                f"{group!r} has no value {value!r}.",
+                _("%(group)s has no value %(value)s.")
+                % {"group": repr(group), "value": repr(value)},
                 {"group": group, "value": value},
             )
     total = base_price
@@ -181,7 +200,9 @@ def configured_price(
             default = next((o for o in values if o.is_default), None)
             if default is None:
                 raise PricingError(
-                    "choice_invalid", f"Choose a value for {group!r}.", {"group": group}
+                    "choice_invalid",
+                    _("Choose a value for %(group)s.") % {"group": repr(group)},
+                    {"group": group},
                 )
             taken = default
         total += taken.price_delta

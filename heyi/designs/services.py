@@ -379,7 +379,7 @@ def _options_clean(
             group = (option.group or "").strip()
             value = (option.value or "").strip()
             if len(group) > 60 or len(value) > 80:
-                raise pricing.PricingError("option_invalid", "Option text too long.")
+                raise pricing.PricingError("option_invalid", _("Option text too long."))
             cleaned.append(
                 OptionSpec(
                     group=group,

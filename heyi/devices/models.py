@@ -176,7 +176,11 @@ class Reading(models.Model):
                 fields=["device", "message_id"], name="devices_reading_once_per_message"
             )
         ]
-        indexes = [models.Index(fields=["device", "device_ts"], name="devices_reading_device_ts")]
+        indexes = [
+            models.Index(fields=["device", "device_ts"], name="devices_reading_device_ts"),
+            # The dashboards count the devices active in a period: a range on the time alone.
+            models.Index(fields=["device_ts"], name="devices_reading_ts"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.device_id}: {self.message_id}"
