@@ -290,9 +290,9 @@ class _TextFinder(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         names = set(_TEXT_ATTRIBUTES)
-        if tag == "button" or (
-            tag == "input" and (values.get("type") or "").lower() in {"submit", "button", "reset"}
-        ):
+        # A submit input shows its value as its label; a <button>'s value is never shown (it is
+        # the code the form sends: its label is its content, which the text check covers).
+        if tag == "input" and (values.get("type") or "").lower() in {"submit", "button", "reset"}:
             names.add("value")
         for name, value in attrs:
             if name in names and value and _is_visible_text(value):
@@ -378,6 +378,7 @@ _NOT_MESSAGES = frozenset(
         # people with their own translated wording.
         "LifecycleError",
         "StageError",
+        "PostingError",
     }
 )
 

@@ -76,7 +76,8 @@ def account_get(
         if account.kind != kind:
             raise LedgerError(
                 LedgerErrorCode.ACCOUNT_KIND_MISMATCH,
-                f"Account {key} is a {account.kind} account, not {kind}.",
+                _("Account %(key)s is a %(kind)s account, not %(expected)s.")
+                % {"key": key, "kind": account.kind, "expected": kind},
             )
         return account
     try:
@@ -247,7 +248,8 @@ def _replay(existing: Posting, entries: Sequence[Entry]) -> Posting:
         return existing
     raise LedgerError(
         LedgerErrorCode.IDEMPOTENCY_CONFLICT,
-        f"Posting key {existing.idempotency_key} was already used for different lines.",
+        _("Posting key %(key)s was already used for different lines.")
+        % {"key": existing.idempotency_key},
     )
 
 
@@ -260,7 +262,8 @@ def _balance_move(entry: Entry) -> None:
     if rows.update(balance=F("balance") + entry.amount, updated_at=timezone.now()) != 1:
         raise PostingError(
             PostingErrorCode.OVERDRAWN,
-            f"{account.key} holds less than {-entry.amount} {account.currency}.",
+            _("%(account)s holds less than %(amount)s %(currency)s.")
+            % {"account": account.key, "amount": -entry.amount, "currency": account.currency},
         )
 
 

@@ -410,9 +410,15 @@ def evidence_text(serial: str, evidence: Sequence[Mapping[str, Any]]) -> str:
         if "reading_id" in item:
             value = item.get("value")
             shown = ("true" if value else "false") if isinstance(value, bool) else value
-            parts.append(f"{item.get('field')}={shown} (reading {item['reading_id']})")
+            parts.append(
+                _("%(field)s=%(value)s (reading %(reading)s)")
+                % {"field": item.get("field"), "value": shown, "reading": item["reading_id"]}
+            )
         elif "code" in item:
-            parts.append(f"alarm {item['code']} ({item.get('severity', '')})")
+            parts.append(
+                _("alarm %(code)s (%(severity)s)")
+                % {"code": item["code"], "severity": item.get("severity", "")}
+            )
         else:
             parts.append(_("offline since %(at)s") % {"at": item.get("last_seen_at") or "?"})
     return f"{serial}: " + "; ".join(parts)

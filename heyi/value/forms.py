@@ -30,6 +30,7 @@ def _bootstrap(form: forms.Form) -> None:
 
 class PayRuleForm(forms.Form):
     pool_percent = forms.DecimalField(
+        # xgettext:no-python-format
         label=_("Members' pool (% of the venture's net on each order)"),
         min_value=Decimal(0),
         max_value=Decimal(100),
@@ -48,8 +49,11 @@ class PayRuleForm(forms.Form):
 
 # The rate fields, in the order of the value equation.
 RATE_FIELDS: tuple[tuple[str, Any], ...] = (
+    # xgettext:no-python-format
     ("platform_fee_percent", _("Platform fee (% of the order total)")),
+    # xgettext:no-python-format
     ("author_royalty_percent", _("Author's royalty (% of the order total)")),
+    # xgettext:no-python-format
     ("designer_royalty_percent", _("Designers' royalty (% of the order total)")),
     ("delivery_fee_per_order", _("Delivery fee per order")),
     ("delivery_fee_per_unit", _("Delivery fee per unit")),
