@@ -46,6 +46,17 @@ def _test_settings(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _language_reset() -> Iterator[None]:
+    """Each test starts in the default language: a request in Chinese through the test client
+    leaves its language active in the thread (LocaleMiddleware activates, nothing resets)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def device_transport() -> Iterator[Any]:
     """Commands go to an in-memory transport unless a test installs the real MQTT publisher
     (the gateway tests against Mosquitto do); the fixture's value shows what was published."""
