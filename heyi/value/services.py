@@ -30,7 +30,6 @@ from heyi.ledger.models import Account, PostingKind, PostingLine, ShareRule, Sha
 from heyi.ledger.posting import MINOR_UNIT_DIGITS, PostingError, PostingErrorCode
 from heyi.ledger.services import (
     Entry,
-    escrow_account,
     platform_account,
     posting_record,
     share_rule_current,
@@ -41,6 +40,7 @@ from heyi.ledger.services import (
 from heyi.ledger.share import Party, PartyKind, ShareTerms, split_compute, totals_by_party
 from heyi.ledger.share import SplitLine as ShareLine
 from heyi.orders.models import Order, OrderEvent, OrderStage
+from heyi.orders.order_services import order_escrow
 from heyi.orders.stages import Party as OrderParty
 from heyi.value.errors import ValueAppError, ValueErrorCode
 from heyi.value.facts import OrderRecord, order_facts_build
@@ -75,15 +75,6 @@ def order_share_rule(*, order: Order) -> ShareRule:
         else ShareRuleScope.DEFAULT_PRODUCTION
     )
     return share_rule_current(scope=scope, currency=order.currency)
-
-
-def order_escrow(*, order: Order) -> Account:
-    return escrow_account(
-        subject_type="order",
-        subject_uid=order.uid,
-        label=f"O{order.number}",
-        currency=order.currency,
-    )
 
 
 def party_account(*, record: OrderRecord, party: Party, currency: str) -> Account:
